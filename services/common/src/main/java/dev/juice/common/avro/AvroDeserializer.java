@@ -1,0 +1,94 @@
+package dev.juice.common.avro;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads the Confluent wire format. The writer schema comes from the registry by id (cached); the
+ * reader schema is the generated class's when one is given (so a consumer compiled against v1 reads
+ * v2 records and the reverse, wherever Avro resolution allows), or the writer's for generic reading.
+ * Thread-safe.
+ */
+public class AvroDeserializer<T> implements Deserializer<T> {
+  private SchemaRegistryClient client;
+  private Class<?> readerClass;
+  private Schema readerSchema;
+  private final Map<Integer, DatumReader<?>> readers = new ConcurrentHashMap<>();
+
+  /** For Kafka's reflective construction; configure() supplies the registry and reader class. */
+  public AvroDeserializer() {}
+
+  /**
+   * @param client registry client
+   * @param readerClass generated class to read into, or null for GenericRecord with the writer schema
+   */
+  public AvroDeserializer(SchemaRegistryClient client, Class<T> readerClass) {
+    this.client = client;
+    setReaderClass(readerClass);
+  }
+
+  /** Generic reading with an explicit reader schema (projection / evolution). */
+  public static AvroDeserializer<Object> generic(SchemaRegistryClient client, Schema readerSchema) {
+    AvroDeserializer<Object> d = new AvroDeserializer<>(client, null);
+    d.readerSchema = readerSchema;
+    return d;
+  }
+
+  private void setReaderClass(Class<?> cls) {
+    this.readerClass = cls;
+    this.readerSchema = cls == null ? null : SpecificData.get().getSchema(cls);
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    if (client == null) {
+      String url = AvroSerdeConfig.string(configs, AvroSerdeConfig.SCHEMA_REGISTRY_URL);
+      if (url == null) {
+        throw new SerializationException(AvroSerdeConfig.SCHEMA_REGISTRY_URL + " is not configured");
+      }
+      client = new RestSchemaRegistryClient(url);
+      String cls = AvroSerdeConfig.string(configs, AvroSerdeConfig.READER_CLASS);
+      if (AvroSerdeConfig.flag(configs, AvroSerdeConfig.SPECIFIC_AVRO_READER, false) && cls != null) {
+        try {
+          setReaderClass(Class.forName(cls));
+        } catch (ClassNotFoundException e) {
+          throw new SerializationException(AvroSerdeConfig.READER_CLASS + " names an unknown class: " + cls, e);
+        }
+      }
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) return null;
+    int id = WireFormat.schemaId(data);
+    try {
+      DatumReader<?> reader = readers.computeIfAbsent(id, this::newReader);
+      return (T) reader.read(
+          null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "cannot deserialise a record of topic '" + topic + "' written with schema id " + id + ": "
+              + e.getMessage(), e);
+    }
+  }
+
+  private DatumReader<?> newReader(int id) {
+    Schema writer = client.byId(id);
+    if (readerClass != null) {
+      return new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(readerClass));
+    }
+    return new GenericDatumReader<>(writer, readerSchema == null ? writer : readerSchema, GenericData.get());
+  }
+}

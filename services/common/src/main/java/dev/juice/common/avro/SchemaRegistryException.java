@@ -1,0 +1,30 @@
+package dev.juice.common.avro;
+
+/**
+ * An error answer from a Confluent-compatible schema registry: the HTTP status, Confluent's
+ * {@code error_code} (e.g. 40401 subject not found, 409 incompatible) and its message.
+ */
+public class SchemaRegistryException extends RuntimeException {
+  private final int status;
+  private final int errorCode;
+
+  public SchemaRegistryException(int status, int errorCode, String message) {
+    super(message + " (HTTP " + status + ", error_code " + errorCode + ")");
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+
+  public SchemaRegistryException(String message, Throwable cause) {
+    super(message, cause);
+    this.status = -1;
+    this.errorCode = -1;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public int errorCode() {
+    return errorCode;
+  }
+}
