@@ -24,12 +24,17 @@ public final class TopicAdmin {
    */
   public static List<TopicSpec> layout(Topics t, int partitions) {
     Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    // raw ingress takes oversized junk too (up to 4 MiB; the DLQ a little more, for headers), so ingest can reject it as data
+    Map<String, String> ingress = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
     List<TopicSpec> specs = new ArrayList<>();
-    for (String name : List.of(t.demonstrationsRaw(), t.preferencesRaw(), t.demonstrations(), t.preferences(),
-        t.rollouts(), t.samples(), t.scored())) {
+    specs.add(new TopicSpec(t.demonstrationsRaw(), partitions, ingress));
+    specs.add(new TopicSpec(t.preferencesRaw(), partitions, ingress));
+    for (String name : List.of(t.demonstrations(), t.preferences(), t.rollouts(), t.samples(), t.scored())) {
       specs.add(new TopicSpec(name, partitions, keep));
     }
-    specs.add(new TopicSpec(t.deadLetters(), 1, keep));
+    specs.add(new TopicSpec(t.deadLetters(), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(5 * 1024 * 1024 + 64 * 1024))));
     specs.add(new TopicSpec(t.metrics(), 1, keep));
     specs.add(new TopicSpec(t.weights(), 1, Map.of(
         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,

@@ -1,0 +1,116 @@
+package dev.juice.ingest;
+
+import dev.juice.common.avro.RestSchemaRegistryClient;
+import dev.juice.common.config.KafkaSettings;
+import dev.juice.common.kafka.RunTopics;
+import dev.juice.common.kafka.TopicAdmin;
+import dev.juice.common.kafka.Topics;
+import dev.juice.embedded.EmbeddedKafka;
+import dev.juice.ingest.config.IngestConfig;
+import dev.juice.ingest.topology.Limits;
+import dev.juice.schemaregistry.SchemaRegistryConfig;
+import dev.juice.schemaregistry.SchemaRegistryMain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/** Broker + registry + run topics for the ingest integration tests. */
+final class Harness implements AutoCloseable {
+  final EmbeddedKafka kafka;
+  final SchemaRegistryMain.Running registry;
+  final RunTopics topics;
+  final Admin admin;
+
+  Harness(String run, int partitions) {
+    kafka = EmbeddedKafka.startTemporary();
+    registry = SchemaRegistryMain.start(SchemaRegistryConfig.fromEnv(Map.of(
+        "JUICE_BOOTSTRAP", kafka.bootstrapServers(), "JUICE_REGISTRY_PORT", "0", "JUICE_REGISTRY_HOST", "127.0.0.1")));
+    topics = new RunTopics(Topics.forRun(run), new RestSchemaRegistryClient(registry.url()));
+    admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    TopicAdmin.ensure(admin, TopicAdmin.layout(topics.names(), partitions));
+  }
+
+  IngestConfig ingestConfig(Path stateDir) {
+    return new IngestConfig(topics.names().run(), KafkaSettings.of(kafka.bootstrapServers(), registry.url()),
+        stateDir, 1, Duration.ofMillis(100), Limits.DEFAULT);
+  }
+
+  Map<String, Object> clientProps() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    return p;
+  }
+
+  /** Every committed record of a topic, read with read_committed from the beginning to the current end. */
+  <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> kd, Deserializer<V> vd) {
+    Map<String, Object> p = clientProps();
+    p.put("isolation.level", "read_committed");
+    p.put("max.partition.fetch.bytes", 8 * 1024 * 1024);
+    try (KafkaConsumer<K, V> c = new KafkaConsumer<>(p, kd, vd)) {
+      List<TopicPartition> tps = c.partitionsFor(topic).stream()
+          .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      List<ConsumerRecord<K, V>> out = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) throw new AssertionError("timed out reading " + topic);
+        c.poll(Duration.ofMillis(100)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  /** True once the group has committed offsets at the end of every partition of the topics. */
+  boolean caughtUp(String groupId, List<String> topicNames) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+      // the given topics plus the group's internal repartition topics, which it also consumes
+      java.util.Set<String> all = new java.util.TreeSet<>(topicNames);
+      committed.keySet().forEach(tp -> all.add(tp.topic()));
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String t : all) {
+        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
+            .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
+      }
+      var ends = admin.listOffsets(latest).all().get();
+      for (var e : ends.entrySet()) {
+        long end = e.getValue().offset();
+        OffsetAndMetadata c = committed.get(e.getKey());
+        if (end > 0 && (c == null || c.offset() < end)) return false;
+      }
+      return true;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(100);
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    registry.close();
+    kafka.close();
+  }
+}
