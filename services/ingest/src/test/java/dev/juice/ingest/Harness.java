@@ -82,6 +82,8 @@ final class Harness implements AutoCloseable {
       // the given topics plus the group's internal repartition topics, which it also consumes
       java.util.Set<String> all = new java.util.TreeSet<>(topicNames);
       committed.keySet().forEach(tp -> all.add(tp.topic()));
+      admin.listTopics().names().get().stream()
+          .filter(t -> t.startsWith(groupId + "-") && t.endsWith("-repartition")).forEach(all::add);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (String t : all) {
         admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
