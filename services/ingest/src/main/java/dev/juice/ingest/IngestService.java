@@ -42,7 +42,7 @@ public final class IngestService implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
     // rejected records go to the DLQ as they came, up to the raw topics' 4 MiB limit plus headers
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 5 * 1024 * 1024 + 64 * 1024);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 5 * 1024 * 1024);
@@ -51,6 +51,9 @@ public final class IngestService implements AutoCloseable {
     // LeaveGroup not reach the coordinator, which we observed with Streams 4.1.1 on close)
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+    // the repartition hop is read with read_committed: records become visible when a transaction
+    // commits, and a fetch parked on the broker would otherwise wait up to 500 ms for them
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
     p.putAll(config.kafka().clientOverrides());
     return p;
   }

@@ -2,6 +2,7 @@ package dev.juice.ingest;
 
 import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.config.KafkaSettings;
+import dev.juice.common.kafka.GroupProgress;
 import dev.juice.common.kafka.RunTopics;
 import dev.juice.common.kafka.TopicAdmin;
 import dev.juice.common.kafka.Topics;
@@ -19,10 +20,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -74,31 +73,9 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  /** True once the group has committed offsets at the end of every partition of the topics. */
+  /** True once the group has consumed every record of the topics and of its repartition topics. */
   boolean caughtUp(String groupId, List<String> topicNames) {
-    try {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-      // the given topics plus the group's internal repartition topics, which it also consumes
-      java.util.Set<String> all = new java.util.TreeSet<>(topicNames);
-      committed.keySet().forEach(tp -> all.add(tp.topic()));
-      admin.listTopics().names().get().stream()
-          .filter(t -> t.startsWith(groupId + "-") && t.endsWith("-repartition")).forEach(all::add);
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String t : all) {
-        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
-            .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
-      }
-      var ends = admin.listOffsets(latest).all().get();
-      for (var e : ends.entrySet()) {
-        long end = e.getValue().offset();
-        OffsetAndMetadata c = committed.get(e.getKey());
-        if (end > 0 && (c == null || c.offset() < end)) return false;
-      }
-      return true;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return GroupProgress.lag(admin, groupId, topicNames) == 0;
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -14,7 +14,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -39,7 +38,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   private boolean isKey;
   private final Map<String, Map<Schema, Target>> targets = new ConcurrentHashMap<>();
 
-  private record Target(int id, Schema writerSchema, boolean convert) {}
+  /** Where records of one schema go: the id to frame them with and the writer to encode them (built once). */
+  private record Target(int id, Schema writerSchema, boolean convert, DatumWriter<Object> writer) {}
 
   /** For Kafka's reflective construction; configure() supplies the registry. */
   public AvroSerializer() {}
@@ -76,7 +76,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     Schema schema = data.getSchema();
     Target target =
         targets.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-            .computeIfAbsent(schema, s -> resolveTarget(subject, s));
+            .computeIfAbsent(schema, s -> resolveTarget(subject, s, data instanceof SpecificRecord));
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(256);
       out.write(WireFormat.MAGIC);
@@ -84,11 +84,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         (byte) (target.id >>> 24), (byte) (target.id >>> 16), (byte) (target.id >>> 8), (byte) target.id
       });
       BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-      if (target.convert) {
-        writer(target.writerSchema, false).write(convert(data, target.writerSchema), enc);
-      } else {
-        writer(schema, data instanceof SpecificRecord).write(data, enc);
-      }
+      target.writer.write(target.convert ? convert(data, target.writerSchema) : data, enc);
       enc.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
@@ -98,21 +94,21 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     }
   }
 
-  private Target resolveTarget(String subject, Schema schema) {
+  private Target resolveTarget(String subject, Schema schema, boolean specific) {
     try {
       if (useLatest) {
         RegisteredSchema latest = client.latest(subject);
-        if (latest.schema().equals(schema)) return new Target(latest.id(), schema, false);
+        if (latest.schema().equals(schema)) return new Target(latest.id(), schema, false, writer(schema, specific));
         var compat = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), schema);
         if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
           throw new SerializationException(
               "subject '" + subject + "': the latest registered schema (id " + latest.id()
                   + ") cannot read records of " + schema.getFullName() + ": " + compat.getDescription());
         }
-        return new Target(latest.id(), latest.schema(), true);
+        return new Target(latest.id(), latest.schema(), true, writer(latest.schema(), false));
       }
-      if (autoRegister) return new Target(client.register(subject, schema), schema, false);
-      return new Target(client.lookup(subject, schema).id(), schema, false);
+      int id = autoRegister ? client.register(subject, schema) : client.lookup(subject, schema).id();
+      return new Target(id, schema, false, writer(schema, specific));
     } catch (SchemaRegistryException e) {
       if (e.errorCode() == 409) {
         throw new SerializationException(
@@ -139,9 +135,5 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     enc.flush();
     GenericDatumReader<Object> reader = new GenericDatumReader<>(data.getSchema(), target, GenericData.get());
     return reader.read(null, DecoderFactory.get().binaryDecoder(tmp.toByteArray(), null));
-  }
-
-  static SpecificData specificData(Schema schema) {
-    return SpecificData.getForSchema(schema);
   }
 }

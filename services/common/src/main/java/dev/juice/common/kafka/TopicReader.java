@@ -1,0 +1,56 @@
+package dev.juice.common.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/** Reads committed records of a topic between two offset snapshots, without joining a group. */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /**
+   * Calls {@code each} for every committed record at or after {@code from} (missing partitions: from
+   * the beginning) and before the topic's end at the time of the call.
+   */
+  public static <K, V> long read(Map<String, Object> clientProps, String topic, Map<TopicPartition, Long> from,
+      Deserializer<K> kd, Deserializer<V> vd, Duration timeout, Consumer<ConsumerRecord<K, V>> each) {
+    Map<String, Object> p = new HashMap<>(clientProps);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    long n = 0;
+    try (KafkaConsumer<K, V> c = new KafkaConsumer<>(p, kd, vd)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      for (TopicPartition tp : tps) {
+        Long start = from.get(tp);
+        if (start != null) c.seek(tp, start);
+      }
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("timed out after " + timeout + " reading " + topic);
+        }
+        for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+            each.accept(r);
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+}

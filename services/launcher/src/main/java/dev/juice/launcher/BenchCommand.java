@@ -1,0 +1,17 @@
+package dev.juice.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Benchmarks that print ratios measured side by side in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks; each prints its figures and a ratio measured side by side in one run.",
+    subcommands = {BenchIngestCommand.class})
+final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
