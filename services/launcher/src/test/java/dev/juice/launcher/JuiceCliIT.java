@@ -1,0 +1,69 @@
+package dev.juice.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user runs it: ingest twice into a kept local stack, a small benchmark, errors. */
+class JuiceCliIT {
+  @TempDir Path tmp;
+
+  private static String run(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      System.setOut(ps);
+      int rc = Juice.execute(args);
+      assertEquals(0, rc, "exit code of juice " + String.join(" ", args) + "\n" + buf);
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void ingestCountsDuplicatesOnceAlsoAcrossInvocations() throws Exception {
+    Path file = tmp.resolve("demos.jsonl");
+    Files.write(file, List.of(
+        "{\"prompt\":\"The soup\",\"response\":\"was hot and tasty.\"}",
+        "{\"prompt\":\"The soup\",\"response\":\"was hot and tasty.\"}",
+        "{\"prompt\":\"Our waiter\",\"response\":\"was very attentive.\"}",
+        "{\"prompt\":\"broken\""));
+    String dataDir = tmp.resolve("stack").toString();
+    String first = run("ingest", file.toString(), "--data-dir", dataDir, "--run", "cli", "--partitions", "2");
+    assertTrue(first.contains("sent 4, accepted 2, duplicates 1, rejected 1"), first);
+    assertTrue(first.contains("malformed-json"), first);
+    String second = run("ingest", file.toString(), "--data-dir", dataDir, "--run", "cli", "--partitions", "2");
+    assertTrue(second.contains("sent 4, accepted 0, duplicates 3, rejected 1"), second);
+  }
+
+  @Test
+  void bundledUciSentencesBecomeDemonstrations() {
+    String out = run("ingest", "--bundled", "--data-dir", tmp.resolve("stack").toString(), "--run", "uci");
+    // 1,500 positive sentences; those with fewer than 3 words cannot be split and are not sent
+    assertTrue(out.matches("(?s).*sent 14\\d\\d, accepted 14\\d\\d, duplicates [0-9], rejected 0.*"), out);
+  }
+
+  @Test
+  void benchIngestPrintsItsRatio() {
+    String out = run("bench", "ingest", "--records", "400", "--warmup", "100", "--rounds", "1", "--partitions", "1",
+        "--json", tmp.resolve("b.json").toString());
+    assertTrue(out.contains("ratio ingest/raw (means):"), out);
+    assertTrue(out.contains("backfill:"), out);
+    assertTrue(Files.exists(tmp.resolve("b.json")));
+  }
+
+  @Test
+  void badArgumentsFailWithAMessage() {
+    assertEquals(1, Juice.execute("ingest", "--kind", "nonsense", "--bundled"));
+    assertEquals(2, Juice.execute("ingest", "--no-such-option"));
+  }
+}
