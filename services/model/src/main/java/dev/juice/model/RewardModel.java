@@ -1,0 +1,48 @@
+package dev.juice.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Random;
+
+/**
+ * The reward model: the same trunk plus a scalar head read at the last token of each sequence
+ * (the EOS that closes the response). Initialised from a policy's trunk, as in the papers.
+ */
+public final class RewardModel extends Transformer {
+  private final CharTokenizer tokenizer;
+
+  public RewardModel(ModelConfig config, CharTokenizer tokenizer, NDManager parent, long seed) {
+    super(config, parent, seed);
+    this.tokenizer = tokenizer;
+    add("value.w", normal(new Random(seed ^ 0x2545F4914F6CDD1DL), 0.02, config.embedDim(), 1));
+    add("value.b", zeros(1));
+  }
+
+  /** A reward model whose trunk starts as a copy of the policy's. */
+  public static RewardModel fromPolicy(PolicyModel policy, NDManager parent, long seed) {
+    RewardModel rm = new RewardModel(policy.config(), policy.tokenizer(), parent, seed);
+    rm.copyFrom(policy);
+    return rm;
+  }
+
+  public CharTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /**
+   * (B, T) tokens and each row's last index -> (B) rewards.
+   *
+   * @param lastIndex (B) int32: position of the token whose hidden state is read
+   */
+  public NDArray rewards(NDArray tokens, NDArray lastIndex) {
+    NDArray h = hidden(tokens, null); // (B, T, C)
+    long b = h.getShape().get(0);
+    long t = h.getShape().get(1);
+    // (B) -> (B, 1, T) one-hot x (B, T, C) -> (B, 1, C) -> (B, C)
+    NDArray pick = lastIndex.oneHot((int) t, DataType.FLOAT32).reshape(b, 1, t);
+    NDArray last = pick.matMul(h).reshape(b, config.embedDim());
+    // (B, C) x (C, 1) -> (B)
+    return last.matMul(p("value.w")).add(p("value.b")).reshape(b);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.juice.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Batched generation. Sampling itself happens in Java with one seeded random stream per row, so a
+ * row's continuation depends only on its seed, not on the batch it was generated in. Rows whose
+ * prompt is longer than the shortest one are teacher-forced through the rest of their prompt, which
+ * keeps every row at the same position and the key/value cache rectangular.
+ */
+public final class Sampler {
+  private Sampler() {}
+
+  /**
+   * Options.
+   *
+   * @param maxNewTokens stop after this many generated tokens (or at EOS, or at the context end)
+   * @param temperature 1.0 samples from π; 0 is greedy
+   * @param topK keep only the k most likely tokens (0 = all)
+   * @param useCache incremental decoding with a key/value cache (same outputs, faster)
+   */
+  public record Options(int maxNewTokens, float temperature, int topK, boolean useCache) {}
+
+  /**
+   * Generated continuations.
+   *
+   * @param responses generated token ids per row, with EOS if it was emitted
+   * @param logProbs Σ log π(token) of each row's generated tokens under the policy at temperature 1
+   * @param finished whether the row emitted EOS
+   */
+  public record Generation(int[][] responses, double[] logProbs, boolean[] finished) {
+    public long tokens() {
+      return Arrays.stream(responses).mapToLong(r -> r.length).sum();
+    }
+  }
+
+  /**
+   * @param prompts prompt token ids per row (without BOS)
+   * @param seeds one seed per row
+   */
+  public static Generation generate(PolicyModel model, int[][] prompts, long[] seeds, Options o) {
+    int b = prompts.length;
+    int ctx = model.config().contextLength();
+    int v = model.config().vocabSize();
+    int[][] seq = new int[b][];
+    int minLen = Integer.MAX_VALUE;
+    for (int i = 0; i < b; i++) {
+      seq[i] = new int[ctx];
+      seq[i][0] = CharTokenizer.BOS;
+      System.arraycopy(prompts[i], 0, seq[i], 1, prompts[i].length);
+      minLen = Math.min(minLen, prompts[i].length + 1);
+      if (prompts[i].length + 1 >= ctx) throw new IllegalArgumentException("prompt " + i + " fills the context");
+    }
+    SplittableRandom[] rnd = new SplittableRandom[b];
+    for (int i = 0; i < b; i++) rnd[i] = new SplittableRandom(seeds[i]);
+    int[][] out = new int[b][o.maxNewTokens()];
+    int[] produced = new int[b];
+    double[] logProb = new double[b];
+    boolean[] done = new boolean[b];
+    float[] logits = new float[b * v];
+    try (NDManager gen = model.manager().newSubManager()) {
+      Transformer.KvCache cache = o.useCache() ? new Transformer.KvCache() : null;
+      int pos = minLen; // tokens known for every row
+      // prefill: positions [0, minLen)
+      readLast(model, gen, seq, 0, pos, cache, logits);
+      while (pos < ctx) {
+        int[] next = new int[b];
+        boolean anyActive = false;
+        for (int i = 0; i < b; i++) {
+          int promptEnd = prompts[i].length + 1;
+          if (pos < promptEnd) {
+            next[i] = seq[i][pos]; // still inside this row's prompt: teacher-force
+            anyActive = true;
+          } else if (!done[i] && produced[i] < o.maxNewTokens()) {
+            int t = pick(logits, i * v, v, o, rnd[i]);
+            logProb[i] += logSoftmaxAt(logits, i * v, v, t);
+            out[i][produced[i]++] = t;
+            next[i] = t;
+            if (t == CharTokenizer.EOS) done[i] = true;
+            anyActive |= !done[i] && produced[i] < o.maxNewTokens();
+          } else {
+            next[i] = CharTokenizer.PAD;
+          }
+          seq[i][pos] = next[i];
+        }
+        if (!anyActive || pos + 1 >= ctx) break;
+        readLast(model, gen, seq, cache == null ? 0 : pos, pos + 1, cache, logits);
+        pos++;
+      }
+    }
+    int[][] responses = new int[b][];
+    for (int i = 0; i < b; i++) responses[i] = Arrays.copyOf(out[i], produced[i]);
+    return new Generation(responses, logProb, done);
+  }
+
+  /** Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's logits. */
+  private static void readLast(PolicyModel model, NDManager gen, int[][] seq, int from, int to,
+      Transformer.KvCache cache, float[] into) {
+    int b = seq.length;
+    int t = to - from;
+    int[] flat = new int[b * t];
+    for (int i = 0; i < b; i++) System.arraycopy(seq[i], from, flat, i * t, t);
+    try (NDManager step = gen.newSubManager()) {
+      NDArray tokens = step.create(flat, new Shape(b, t));
+      Transformer.KvCache c = cache;
+      NDArray logits = model.logits(tokens, c); // (B, t, V)
+      if (c != null) keep(c, gen);
+      NDArray last = logits.get(":, -1, :"); // (B, V)
+      System.arraycopy(last.toFloatArray(), 0, into, 0, into.length);
+    }
+  }
+
+  /** Moves the cache's arrays into the generation's manager so they outlive the step. */
+  private static void keep(Transformer.KvCache c, NDManager gen) {
+    for (int l = 0; l < c.keys.size(); l++) {
+      c.keys.get(l).attach(gen);
+      c.values.get(l).attach(gen);
+    }
+  }
+
+  /** PAD and BOS are never generated: they mark structure, not text. */
+  private static boolean allowed(int token) {
+    return token != CharTokenizer.PAD && token != CharTokenizer.BOS;
+  }
+
+  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd) {
+    if (o.temperature() <= 0) {
+      int best = -1;
+      for (int j = 0; j < v; j++) {
+        if (allowed(j) && (best < 0 || logits[off + j] > logits[off + best])) best = j;
+      }
+      return best;
+    }
+    float cutoff = Float.NEGATIVE_INFINITY;
+    if (o.topK() > 0 && o.topK() < v - 2) {
+      float[] kept = new float[v - 2];
+      int n = 0;
+      for (int j = 0; j < v; j++) if (allowed(j)) kept[n++] = logits[off + j];
+      Arrays.sort(kept);
+      cutoff = kept[kept.length - o.topK()];
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < v; j++) {
+      if (allowed(j) && logits[off + j] >= cutoff) max = Math.max(max, logits[off + j] / o.temperature());
+    }
+    double sum = 0;
+    double[] w = new double[v];
+    for (int j = 0; j < v; j++) {
+      if (allowed(j) && logits[off + j] >= cutoff) {
+        w[j] = Math.exp(logits[off + j] / o.temperature() - max);
+        sum += w[j];
+      }
+    }
+    double u = rnd.nextDouble() * sum;
+    for (int j = 0; j < v; j++) {
+      u -= w[j];
+      if (u < 0 && w[j] > 0) return j;
+    }
+    for (int j = v - 1; j >= 0; j--) if (w[j] > 0) return j;
+    return CharTokenizer.EOS;
+  }
+
+  static double logSoftmaxAt(float[] logits, int off, int v, int t) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < v; j++) max = Math.max(max, logits[off + j]);
+    double s = 0;
+    for (int j = 0; j < v; j++) s += Math.exp(logits[off + j] - max);
+    return logits[off + t] - max - Math.log(s);
+  }
+}

@@ -1,0 +1,344 @@
+package dev.juice.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.juice.model.math.Losses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelTest {
+  static final List<String> PROMPTS = List.of("The food", "Great service", "I loved", "The staff were", "Not bad", "Best pizza");
+  static final List<String> RESPONSES = List.of("was great.", "and friendly.", "the pasta!", "kind and fast.", "at all.", "in town.");
+  static NDManager root;
+  static CharTokenizer tok;
+
+  @BeforeAll
+  static void engine() {
+    Engines.pytorch(2);
+    root = Engines.newManager();
+    List<String> all = new ArrayList<>(PROMPTS);
+    all.addAll(RESPONSES);
+    tok = CharTokenizer.fit(all);
+  }
+
+  @AfterAll
+  static void close() {
+    root.close();
+  }
+
+  static PolicyModel tiny(long seed) {
+    return new PolicyModel(ModelConfig.tiny(tok.vocabSize()), tok, root, seed);
+  }
+
+  static SequenceBatch batch() {
+    return SequenceBatch.ofText(tok, PROMPTS, RESPONSES, ModelConfig.tiny(tok.vocabSize()).contextLength());
+  }
+
+  static double[] seqLogProbs(PolicyModel m, SequenceBatch b) {
+    try (NDManager s = m.manager().newSubManager()) {
+      NDArray lp = DjlLosses.sequenceLogProbs(m.logits(b.inputs(s), null), b.targets(s), b.mask(s));
+      float[] f = lp.toFloatArray();
+      double[] d = new double[f.length];
+      for (int i = 0; i < f.length; i++) d[i] = f[i];
+      return d;
+    }
+  }
+
+  @Test
+  void presetSizes() {
+    try (PolicyModel small = new PolicyModel(ModelConfig.small(tok.vocabSize()), tok, root, 1);
+         PolicyModel large = new PolicyModel(ModelConfig.large(tok.vocabSize()), tok, root, 1)) {
+      assertTrue(small.parameterCount() > 300_000 && small.parameterCount() < 1_000_000, "small: " + small.parameterCount());
+      assertTrue(large.parameterCount() > 4_000_000 && large.parameterCount() < 6_000_000, "large: " + large.parameterCount());
+    }
+  }
+
+  @Test
+  void tokenizerRoundTrips() {
+    int[] ids = tok.encode("The food");
+    assertEquals("The food", tok.decode(ids));
+    assertEquals(CharTokenizer.UNK, tok.encode("Z")[0]);
+    assertEquals("ab", CharTokenizer.fit(List.of("ab")).decode(new int[] {CharTokenizer.BOS, 4, 5, CharTokenizer.EOS, 4}));
+  }
+
+  /** Check 5: the masked sequence log-prob equals the sum of per-token log-probs computed one by one. */
+  @Test
+  void check5MaskedSequenceLogProbIsTheSumOfTokenLogProbs() {
+    try (PolicyModel m = tiny(3)) {
+      double[] batched = seqLogProbs(m, batch());
+      for (int i = 0; i < PROMPTS.size(); i++) {
+        int[] p = tok.encode(PROMPTS.get(i));
+        int[] r = tok.encode(RESPONSES.get(i) + "");
+        int[] full = new int[1 + p.length + r.length + 1];
+        full[0] = CharTokenizer.BOS;
+        System.arraycopy(p, 0, full, 1, p.length);
+        System.arraycopy(r, 0, full, 1 + p.length, r.length);
+        full[full.length - 1] = CharTokenizer.EOS;
+        double sum = 0;
+        for (int t = 1 + p.length; t < full.length; t++) { // every response token and EOS, one forward each
+          try (NDManager s = m.manager().newSubManager()) {
+            int[] prefix = java.util.Arrays.copyOf(full, t);
+            float[] logits = m.logits(s.create(prefix, new Shape(1, t)), null).get(":, -1, :").toFloatArray();
+            double[] d = new double[logits.length];
+            for (int j = 0; j < d.length; j++) d[j] = logits[j];
+            sum += Losses.logSoftmax(d)[full[t]];
+          }
+        }
+        assertEquals(sum, batched[i], 2e-4, "row " + i);
+      }
+    }
+  }
+
+  @Test
+  void cachedAndUncachedGreedyGenerationAreIdentical() {
+    try (PolicyModel m = tiny(5)) {
+      int[][] prompts = PROMPTS.stream().map(tok::encode).toArray(int[][]::new);
+      long[] seeds = new long[prompts.length];
+      Sampler.Generation a = Sampler.generate(m, prompts, seeds, new Sampler.Options(20, 0f, 0, true));
+      Sampler.Generation b = Sampler.generate(m, prompts, seeds, new Sampler.Options(20, 0f, 0, false));
+      for (int i = 0; i < prompts.length; i++) {
+        assertArrayEquals(b.responses()[i], a.responses()[i], "row " + i);
+        assertEquals(b.logProbs()[i], a.logProbs()[i], 1e-3);
+      }
+      assertTrue(a.tokens() > 0);
+    }
+  }
+
+  @Test
+  void samplingIsSeededPerRowAndItsLogProbsAreThePolicys() {
+    try (PolicyModel m = tiny(6)) {
+      int[][] prompts = PROMPTS.stream().map(tok::encode).toArray(int[][]::new);
+      long[] seeds = {11, 12, 13, 14, 15, 16};
+      Sampler.Options o = new Sampler.Options(25, 1f, 0, true);
+      Sampler.Generation a = Sampler.generate(m, prompts, seeds, o);
+      Sampler.Generation b = Sampler.generate(m, prompts, seeds, o);
+      assertArrayEquals(a.responses(), b.responses());
+      // row 2 alone, same seed: same continuation as inside the batch
+      Sampler.Generation alone = Sampler.generate(m, new int[][] {prompts[2]}, new long[] {13}, o);
+      assertArrayEquals(a.responses()[2], alone.responses()[0]);
+      Sampler.Generation other = Sampler.generate(m, prompts, new long[] {1, 2, 3, 4, 5, 6}, o);
+      assertFalse(java.util.Arrays.deepEquals(a.responses(), other.responses()));
+      // the reported log-prob equals a teacher-forced scoring of the same tokens (finished rows)
+      SequenceBatch scored = SequenceBatch.of(prompts, a.responses(), m.config().contextLength());
+      double[] lp = seqLogProbs(m, scored);
+      for (int i = 0; i < prompts.length; i++) assertEquals(lp[i], a.logProbs()[i], 2e-3, "row " + i);
+    }
+  }
+
+  @Test
+  void topKOneIsGreedy() {
+    try (PolicyModel m = tiny(7)) {
+      int[][] prompts = PROMPTS.stream().map(tok::encode).toArray(int[][]::new);
+      long[] seeds = {1, 2, 3, 4, 5, 6};
+      assertArrayEquals(Sampler.generate(m, prompts, seeds, new Sampler.Options(15, 0f, 0, true)).responses(),
+          Sampler.generate(m, prompts, seeds, new Sampler.Options(15, 1f, 1, true)).responses());
+    }
+  }
+
+  @Test
+  void weightsRoundTripBitIdenticallyAndInChunks() {
+    try (PolicyModel m = tiny(8)) {
+      byte[] blob = WeightsCodec.encode(m);
+      try (PolicyModel back = WeightsCodec.decodePolicy(blob, root)) {
+        assertArrayEquals(blob, WeightsCodec.encode(back));
+        assertArrayEquals(seqLogProbs(m, batch()), seqLogProbs(back, batch()), 0.0, "reloaded outputs are identical");
+        assertEquals(tok, back.tokenizer());
+      }
+      List<byte[]> chunks = WeightsCodec.split(blob, 10_000);
+      assertTrue(chunks.size() > 1 && chunks.stream().allMatch(c -> c.length <= 10_000));
+      assertArrayEquals(blob, WeightsCodec.join(chunks));
+      assertEquals(1, WeightsCodec.split(blob, WeightsCodec.MAX_CHUNK).size());
+      assertThrows(IllegalArgumentException.class, () -> WeightsCodec.split(blob, 1_000_001));
+      byte[] corrupt = blob.clone();
+      corrupt[corrupt.length / 2] ^= 1;
+      assertThrows(IllegalArgumentException.class, () -> WeightsCodec.decode(corrupt, root));
+      assertThrows(IllegalArgumentException.class, () -> WeightsCodec.decode(java.util.Arrays.copyOf(blob, 100), root));
+      assertEquals(64, WeightsCodec.sha256Hex(blob).length());
+    }
+  }
+
+  static Function<NDManager, NDArray> sftLoss(PolicyModel m, SequenceBatch b) {
+    return s -> DjlLosses.sft(DjlLosses.sequenceLogProbs(m.logits(b.inputs(s), null), b.targets(s), b.mask(s)));
+  }
+
+  @Test
+  void sftTrainingLearnsAndIsBitIdenticalForTheSameSeed() {
+    String h1;
+    String h2;
+    double first;
+    double last = 0;
+    try (PolicyModel m = tiny(9)) {
+      Optimizer opt = new Optimizer(m, 3e-3f, 0f, 1f);
+      first = opt.step(sftLoss(m, batch())).loss();
+      for (int i = 0; i < 80; i++) last = opt.step(sftLoss(m, batch())).loss();
+      h1 = WeightsCodec.sha256Hex(WeightsCodec.encode(m));
+    }
+    try (PolicyModel m = tiny(9)) {
+      Optimizer opt = new Optimizer(m, 3e-3f, 0f, 1f);
+      for (int i = 0; i < 81; i++) opt.step(sftLoss(m, batch()));
+      h2 = WeightsCodec.sha256Hex(WeightsCodec.encode(m));
+    }
+    assertTrue(last < first * 0.5, "SFT loss fell from " + first + " to " + last);
+    assertEquals(h1, h2, "same seed, data and threads: bit-identical weights");
+    try (PolicyModel m = tiny(10)) {
+      assertNotEquals(h1, WeightsCodec.sha256Hex(WeightsCodec.encode(m)));
+    }
+  }
+
+  @Test
+  void loadingWeightsIntoAModelWithALiveOptimizerKeepsTraining() {
+    try (PolicyModel m = tiny(12)) {
+      Optimizer opt = new Optimizer(m, 3e-3f, 0f, 1f);
+      for (int i = 0; i < 5; i++) opt.step(sftLoss(m, batch()));
+      byte[] snapshot = WeightsCodec.encode(m);
+      double before = opt.step(sftLoss(m, batch())).loss();
+      WeightsCodec.loadInto(m, snapshot);
+      assertArrayEquals(snapshot, WeightsCodec.encode(m));
+      double again = opt.step(sftLoss(m, batch())).loss();
+      assertEquals(before, again, 1e-4, "the same weights give the same loss");
+      double later = again;
+      for (int i = 0; i < 20; i++) later = opt.step(sftLoss(m, batch())).loss();
+      assertTrue(Double.isFinite(later) && later < again, "training goes on after the load: " + again + " -> " + later);
+    }
+  }
+
+  @Test
+  void theReferenceIsFrozen() {
+    try (PolicyModel policy = tiny(13); PolicyModel ref = tiny(13)) {
+      ref.setTrainable(false);
+      byte[] refBefore = WeightsCodec.encode(ref);
+      Optimizer opt = new Optimizer(policy, 1e-2f, 0f, 1f);
+      SequenceBatch b = batch();
+      for (int i = 0; i < 3; i++) {
+        opt.step(s -> {
+          NDArray lpRef = DjlLosses.sequenceLogProbs(ref.logits(b.inputs(s), null), b.targets(s), b.mask(s));
+          NDArray lp = DjlLosses.sequenceLogProbs(policy.logits(b.inputs(s), null), b.targets(s), b.mask(s));
+          return lp.sub(lpRef).square().mean().add(DjlLosses.sft(lp));
+        });
+      }
+      assertArrayEquals(refBefore, WeightsCodec.encode(ref), "no update reached the reference");
+      assertTrue(ref.parameters().values().stream().noneMatch(NDArray::hasGradient));
+      assertFalse(java.util.Arrays.equals(refBefore, WeightsCodec.encode(policy)), "the policy did move");
+    }
+  }
+
+  @Test
+  void rewardModelStartsFromThePolicyTrunkAndLearnsPreferences() {
+    try (PolicyModel policy = tiny(14); RewardModel rm = RewardModel.fromPolicy(policy, root, 15)) {
+      assertArrayEquals(policy.parameters().get("h0.attn.w").toFloatArray(), rm.parameters().get("h0.attn.w").toFloatArray());
+      int ctx = rm.config().contextLength();
+      SequenceBatch good = SequenceBatch.ofText(tok, PROMPTS, RESPONSES, ctx);
+      List<String> bad = RESPONSES.stream().map(r -> new StringBuilder(r).reverse().toString()).toList();
+      SequenceBatch worse = SequenceBatch.ofText(tok, PROMPTS, bad, ctx);
+      Optimizer opt = new Optimizer(rm, 3e-3f, 0f, 1f);
+      double first = 0;
+      double last = 0;
+      for (int i = 0; i < 60; i++) {
+        last = opt.step(s -> DjlLosses.bradleyTerry(
+            rm.rewards(good.inputs(s), good.lastIndex(s)), rm.rewards(worse.inputs(s), worse.lastIndex(s)), s.create(0.01f))).loss();
+        if (i == 0) first = last;
+      }
+      assertEquals(Math.log(2), first, 0.05, "BT loss starts near ln 2");
+      assertTrue(last < 0.2, "the RM separates the pairs: " + last);
+    }
+  }
+
+  @Test
+  void djlLossesMirrorThePureMath() {
+    try (NDManager s = root.newSubManager()) {
+      NDArray beta = s.create(0.1f);
+      NDArray zero = s.create(new float[] {0f, 0f});
+      assertEquals(Losses.irftSigmoid(0, 0.1), DjlLosses.irftSigmoid(zero, beta).getFloat(), 1e-6);
+      NDArray delta = s.create(new float[] {3f, -2f});
+      assertEquals((Losses.irftSigmoid(3, 0.1) + Losses.irftSigmoid(-2, 0.1)) / 2, DjlLosses.irftSigmoid(delta, beta).getFloat(), 1e-6);
+      assertEquals((Losses.irftHinge(3, 0.1) + Losses.irftHinge(-2, 0.1)) / 2, DjlLosses.irftHinge(delta, beta).getFloat(), 1e-6);
+      NDArray rc = s.create(new float[] {1f, 1000f});
+      NDArray rr = s.create(new float[] {0f, 0f});
+      double bt = (Losses.bradleyTerry(1, 0, 0.01) + Losses.bradleyTerry(1000, 0, 0.01)) / 2;
+      assertEquals(bt, DjlLosses.bradleyTerry(rc, rr, s.create(0.01f)).getFloat(), 1e-2);
+      assertEquals(Losses.irftDelta(-10, -12, -8, -7),
+          DjlLosses.irftDelta(s.create(-10f), s.create(-12f), s.create(-8f), s.create(-7f)).getFloat(), 1e-6);
+      assertEquals(-(2 * -3 + -1 * -4) / 2.0,
+          DjlLosses.policyGradient(s.create(new float[] {-3f, -4f}), s.create(new float[] {2f, -1f})).getFloat(), 1e-6);
+    }
+  }
+
+  /** Flat gradient of a loss w.r.t. the model's parameters (no update). */
+  static double[] gradient(PolicyModel m, Function<NDManager, NDArray> loss) {
+    m.setTrainable(true);
+    try (NDManager s = m.manager().newSubManager()) {
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(loss.apply(s));
+      }
+      List<Float> flat = new ArrayList<>();
+      for (NDArray p : m.parameters().values()) {
+        try (NDArray g = p.getGradient()) {
+          for (float f : g.toFloatArray()) flat.add(f);
+          g.subi(g);
+        }
+      }
+      return flat.stream().mapToDouble(Float::doubleValue).toArray();
+    }
+  }
+
+  /**
+   * Check 3 on the transformer: at θ = θ_ref the IRFT gradient averaged over many ỹ ~ π_θ matches
+   * (β/2)·∇(SFT loss) within sampling error.
+   */
+  @Test
+  void check3FirstStepIdentityOnTheTransformerWithinSamplingError() {
+    double beta = 0.1;
+    int k = 512;
+    try (PolicyModel policy = tiny(21); PolicyModel ref = tiny(21)) {
+      ref.setTrainable(false);
+      int ctx = policy.config().contextLength();
+      int[] prompt = tok.encode(PROMPTS.get(0));
+      int[][] prompts = new int[k][];
+      long[] seeds = new long[k];
+      for (int i = 0; i < k; i++) {
+        prompts[i] = prompt;
+        seeds[i] = 1000 + i;
+      }
+      Sampler.Generation g = Sampler.generate(policy, prompts, seeds, new Sampler.Options(12, 1f, 0, true));
+      SequenceBatch samples = SequenceBatch.of(prompts, g.responses(), ctx);
+      SequenceBatch demo = SequenceBatch.ofText(tok, java.util.Collections.nCopies(k, PROMPTS.get(0)),
+          java.util.Collections.nCopies(k, RESPONSES.get(0)), ctx);
+      double[] sft = gradient(policy, s -> DjlLosses.sft(
+          DjlLosses.sequenceLogProbs(policy.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s))));
+      double[] irft = gradient(policy, s -> {
+        NDArray lpY = DjlLosses.sequenceLogProbs(policy.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s));
+        NDArray lpYt = DjlLosses.sequenceLogProbs(policy.logits(samples.inputs(s), null), samples.targets(s), samples.mask(s));
+        NDArray refY = DjlLosses.sequenceLogProbs(ref.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s));
+        NDArray refYt = DjlLosses.sequenceLogProbs(ref.logits(samples.inputs(s), null), samples.targets(s), samples.mask(s));
+        return DjlLosses.irftSigmoid(DjlLosses.irftDelta(lpY, refY, lpYt, refYt), s.create((float) beta));
+      });
+      double dot = 0;
+      double n1 = 0;
+      double n2 = 0;
+      for (int i = 0; i < sft.length; i++) {
+        double a = sft[i] * beta / 2;
+        dot += a * irft[i];
+        n1 += a * a;
+        n2 += irft[i] * irft[i];
+      }
+      double cosine = dot / Math.sqrt(n1 * n2);
+      double normRatio = Math.sqrt(n2 / n1);
+      assertTrue(cosine > 0.9, "cosine " + cosine);
+      assertEquals(1.0, normRatio, 0.25, "norm ratio " + normRatio);
+    }
+  }
+}
