@@ -2,9 +2,13 @@ package dev.juice.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -52,22 +56,24 @@ public final class Optimizer {
           gc.backward(loss);
           lossValue = loss.getFloat();
         }
-        double norm = 0;
+        // gradient wrappers belong to this step, so whatever is derived from them is freed with it
+        List<NDArray> grads = new ArrayList<>(model.parameters().size());
+        NDList norms = new NDList();
         for (NDArray p : model.parameters().values()) {
-          try (NDArray g = p.getGradient()) {
-            norm += g.square().sum().getFloat();
-          }
+          NDArray g = p.getGradient();
+          g.attach(step);
+          grads.add(g);
+          norms.add(g.norm());
         }
-        norm = Math.sqrt(norm);
+        double norm = NDArrays.stack(norms).square().sum().sqrt().getFloat(); // one sync per step
         float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f;
         steps++;
+        int i = 0;
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-          NDArray p = e.getValue();
-          try (NDArray g = p.getGradient()) {
-            if (scale != 1f) g.muli(scale); // in place, outside any graph
-            adam.update(e.getKey(), p, g);
-            g.subi(g); // zero for the next step
-          }
+          NDArray g = grads.get(i++);
+          if (scale != 1f) g.muli(scale); // in place, outside any graph
+          adam.update(e.getKey(), e.getValue(), g);
+          g.subi(g); // zero for the next step
         }
         return new StepResult(lossValue, norm);
       }
