@@ -84,8 +84,20 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
   }
 
+  /** Reads every record into the generated class its writer schema names (topics carrying several types). */
+  public static <T> AvroDeserializer<T> specificByWriterSchema(SchemaRegistryClient client) {
+    AvroDeserializer<T> d = new AvroDeserializer<>(client, null);
+    d.specificByWriter = true;
+    return d;
+  }
+
+  private boolean specificByWriter;
+
   private DatumReader<?> newReader(int id) {
     Schema writer = client.byId(id);
+    if (specificByWriter) {
+      return new SpecificDatumReader<>(writer, writer, SpecificData.get());
+    }
     if (readerClass != null) {
       return new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(readerClass));
     }

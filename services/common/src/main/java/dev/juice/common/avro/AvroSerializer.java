@@ -36,7 +36,22 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   private boolean autoRegister = true;
   private boolean useLatest = false;
   private boolean isKey;
+  private SubjectNameStrategy strategy = SubjectNameStrategy.TOPIC;
   private final Map<String, Map<Schema, Target>> targets = new ConcurrentHashMap<>();
+
+  /** How a record's subject is named, as Confluent's strategies of the same names. */
+  public enum SubjectNameStrategy {
+    /** {@code <topic>-value}: one schema (and its evolutions) per topic. */
+    TOPIC,
+    /** {@code <topic>-<record full name>}: several record types in one topic. */
+    TOPIC_RECORD
+  }
+
+  /** Uses another subject naming strategy (TOPIC_RECORD for topics that carry several types). */
+  public AvroSerializer<T> withStrategy(SubjectNameStrategy s) {
+    this.strategy = s;
+    return this;
+  }
 
   /** Where records of one schema go: the id to frame them with and the writer to encode them (built once). */
   private record Target(int id, Schema writerSchema, boolean convert, DatumWriter<Object> writer) {}
@@ -72,8 +87,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   @Override
   public byte[] serialize(String topic, T data) {
     if (data == null) return null;
-    String subject = topic + (isKey ? "-key" : "-value");
     Schema schema = data.getSchema();
+    String subject = strategy == SubjectNameStrategy.TOPIC_RECORD
+        ? topic + "-" + schema.getFullName()
+        : topic + (isKey ? "-key" : "-value");
     Target target =
         targets.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
             .computeIfAbsent(schema, s -> resolveTarget(subject, s, data instanceof SpecificRecord));

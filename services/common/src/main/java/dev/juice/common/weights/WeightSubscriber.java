@@ -1,0 +1,170 @@
+package dev.juice.common.weights;
+
+import dev.juice.avro.ModelManifest;
+import dev.juice.avro.WeightChunk;
+import dev.juice.common.Hashing;
+import dev.juice.common.avro.AvroDeserializer;
+import dev.juice.common.avro.SchemaRegistryClient;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows {@code juice.<run>.weights} from the beginning (read_committed) on its own thread and hands
+ * each new version of the watched models to a listener — only once every chunk arrived and the
+ * blob's sha256 matches the manifest, and only if it is newer than the version it holds. A version
+ * that fails the check is counted and skipped; the subscriber keeps the one it had. Listeners run on
+ * the subscriber's thread; samplers swap their model there between batches, so in-flight work keeps
+ * the version it started with.
+ */
+public final class WeightSubscriber implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WeightSubscriber.class);
+
+  /** Receives verified versions. */
+  public interface Listener {
+    void onVersion(ModelManifest manifest, byte[] blob);
+  }
+
+  private final KafkaConsumer<String, SpecificRecord> consumer;
+  private final Predicate<String> models;
+  private final Listener listener;
+  private final Thread thread;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Map<String, Long> current = new ConcurrentHashMap<>();
+  private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> pending = new HashMap<>();
+  private final AtomicLong rejected = new AtomicLong();
+
+  public WeightSubscriber(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
+      Predicate<String> models, Listener listener) {
+    this.models = models;
+    this.listener = listener;
+    Map<String, Object> p = new HashMap<>(clientProps);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroDeserializer.specificByWriterSchema(registry));
+    TopicPartition tp = new TopicPartition(topic, 0);
+    consumer.assign(List.of(tp));
+    consumer.seekToBeginning(List.of(tp));
+    this.thread = new Thread(this::loop, "weights-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Version currently held for a model, if any. */
+  public Optional<Long> version(String model) {
+    return Optional.ofNullable(current.get(model));
+  }
+
+  /** Versions refused because chunks were missing or the checksum did not match. */
+  public long rejected() {
+    return rejected.get();
+  }
+
+  /** Blocks until the model is at least at the version (or the timeout passes). */
+  public boolean await(String model, long version, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (current.getOrDefault(model, -1L) < version) {
+      if (System.nanoTime() > deadline) return false;
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  private void loop() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.value() instanceof WeightChunk c && models.test(c.getModel())) {
+            onChunk(c);
+          } else if (r.value() instanceof ModelManifest m && models.test(m.getModel())) {
+            onManifest(m);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      if (running.get()) throw e;
+    } catch (RuntimeException e) {
+      log.error("weights subscriber stopped", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void onChunk(WeightChunk c) {
+    if (c.getVersion() <= current.getOrDefault(c.getModel(), -1L)) return;
+    ByteBuffer data = c.getData();
+    byte[] bytes = new byte[data.remaining()];
+    data.duplicate().get(bytes);
+    pending.computeIfAbsent(c.getModel(), k -> new TreeMap<>())
+        .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
+  }
+
+  private void onManifest(ModelManifest m) {
+    String model = m.getModel();
+    long version = m.getVersion();
+    TreeMap<Long, Map<Integer, byte[]>> byVersion = pending.getOrDefault(model, new TreeMap<>());
+    Map<Integer, byte[]> chunks = byVersion.get(version);
+    try {
+      if (version <= current.getOrDefault(model, -1L)) return;
+      if (chunks == null || chunks.size() != m.getChunkCount()) {
+        rejected.incrementAndGet();
+        log.warn("weights {} v{}: {} of {} chunks present; keeping v{}", model, version,
+            chunks == null ? 0 : chunks.size(), m.getChunkCount(), current.get(model));
+        return;
+      }
+      byte[] blob = new byte[(int) m.getByteSize()];
+      int off = 0;
+      for (int i = 0; i < m.getChunkCount(); i++) {
+        byte[] c = chunks.get(i);
+        if (c == null || off + c.length > blob.length) {
+          rejected.incrementAndGet();
+          log.warn("weights {} v{}: chunk {} missing or oversized; keeping v{}", model, version, i, current.get(model));
+          return;
+        }
+        System.arraycopy(c, 0, blob, off, c.length);
+        off += c.length;
+      }
+      if (off != blob.length || !Hashing.sha256Hex(blob).equals(m.getSha256())) {
+        rejected.incrementAndGet();
+        log.warn("weights {} v{}: sha256 mismatch; keeping v{}", model, version, current.get(model));
+        return;
+      }
+      listener.onVersion(m, blob);
+      current.put(model, version);
+    } finally {
+      byVersion.headMap(version, true).clear(); // older or failed versions will never complete
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
