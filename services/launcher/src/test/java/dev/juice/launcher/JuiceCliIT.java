@@ -62,6 +62,21 @@ class JuiceCliIT {
   }
 
   @Test
+  void quickRunTrainsBaseSftAndIrftAndPublishesEachPhase() throws Exception {
+    String out = run("run", "--quick", "--run", "q", "--out", tmp.toString());
+    for (String phase : List.of("| pretrain |", "| sft |", "| irft |")) assertTrue(out.contains(phase), out);
+    var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
+    assertEquals(3, metrics.get("phases").size());
+    for (int i = 0; i < 3; i++) {
+      var phase = metrics.get("phases").get(i);
+      assertEquals(i + 1, phase.get("policyVersion").asInt());
+      assertTrue(Double.isFinite(phase.get("heldOutNllPerChar").asDouble()));
+      assertTrue(Files.size(tmp.resolve("q/policy-" + phase.get("phase").asText() + ".weights")) > 100_000);
+    }
+    assertTrue(metrics.get("phases").get(2).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
+  }
+
+  @Test
   void badArgumentsFailWithAMessage() {
     assertEquals(1, Juice.execute("ingest", "--kind", "nonsense", "--bundled"));
     assertEquals(2, Juice.execute("ingest", "--no-such-option"));

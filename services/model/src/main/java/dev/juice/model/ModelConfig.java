@@ -34,6 +34,10 @@ public record ModelConfig(int vocabSize, int contextLength, int embedDim, int nu
     return new ModelConfig(vocabSize, 48, 32, 2, 2);
   }
 
+  public ModelConfig withContext(int context) {
+    return new ModelConfig(vocabSize, context, embedDim, numHeads, numLayers);
+  }
+
   public int headDim() {
     return embedDim / numHeads;
   }

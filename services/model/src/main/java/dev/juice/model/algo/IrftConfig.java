@@ -17,6 +17,14 @@ public record IrftConfig(double beta, int stages, int generationsPerPrompt, bool
     return new IrftConfig(0.1, 5, 1, false, 80, 1.0f, new TrainConfig(2, 16, 1e-4f, 0f, 1f, seed));
   }
 
+  public IrftConfig withBeta(double b) {
+    return new IrftConfig(b, stages, generationsPerPrompt, hinge, maxNewTokens, temperature, train);
+  }
+
+  public IrftConfig withMaxNewTokens(int n) {
+    return new IrftConfig(beta, stages, generationsPerPrompt, hinge, n, temperature, train);
+  }
+
   public IrftConfig withStages(int t) {
     return new IrftConfig(beta, t, generationsPerPrompt, hinge, maxNewTokens, temperature, train);
   }
