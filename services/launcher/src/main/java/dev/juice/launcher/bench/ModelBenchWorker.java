@@ -67,42 +67,56 @@ public final class ModelBenchWorker {
     ObjectNode r = Json.mapper().createObjectNode().put("preset", preset).put("threads", threads);
     try (NDManager root = Engines.newManager(); PolicyModel model = new PolicyModel(cfg, tok, root, 1)) {
       r.put("parameters", model.parameterCount());
-      int steps = preset.equals("large") ? 8 : 20;
-      // training with Juice's optimizer step (clipping, grad norm, lock)
+      int steps = preset.equals("large") ? 4 : 10;
+      int rounds = 3;
+      // Juice's optimizer step (clipping, grad norm, lock) and a bare DJL loop doing the same math
+      // (collector, backward, AdamW update, zero — nothing else), interleaved over rounds so drift
+      // and noise hit both alike
       Optimizer opt = new Optimizer(model, 3e-4f, 0.01f, 1f);
-      for (int i = 0; i < 3; i++) opt.step(loss(model, batches.get(i)));
-      long tokens = 0;
-      long t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
-        SequenceBatch b = batches.get(i % batches.size());
-        opt.step(loss(model, b));
-        tokens += b.size() * (long) b.length();
-      }
-      double trainSec = (System.nanoTime() - t0) / 1e9;
-      double trainTps = tokens / trainSec;
-      r.put("trainTokensPerSec", trainTps);
-      // same seed, data and steps in every child: equal hashes mean bit-identical training
-      r.put("weightsSha256AfterTraining", dev.juice.model.WeightsCodec.sha256Hex(dev.juice.model.WeightsCodec.encode(model)));
-      // the same math in a bare DJL loop: collector, backward, AdamW update, zero — nothing else
       ai.djl.training.optimizer.Optimizer adam = ai.djl.training.optimizer.Optimizer.adamW()
           .optLearningRateTracker(Tracker.fixed(3e-4f)).optWeightDecays(0.01f).build();
+      for (int i = 0; i < 3; i++) opt.step(loss(model, batches.get(i)));
       for (int i = 0; i < 3; i++) bareStep(model, adam, batches.get(i));
-      tokens = 0;
-      t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
-        SequenceBatch b = batches.get(i % batches.size());
-        bareStep(model, adam, b);
-        tokens += b.size() * (long) b.length();
+      long juiceTokens = 0;
+      long bareTokens = 0;
+      long juiceNanos = 0;
+      long bareNanos = 0;
+      int next = 0;
+      for (int round = 0; round < rounds; round++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          SequenceBatch b = batches.get((next + i) % batches.size());
+          opt.step(loss(model, b));
+          juiceTokens += b.size() * (long) b.length();
+        }
+        juiceNanos += System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          SequenceBatch b = batches.get((next + i) % batches.size()); // the same batches
+          bareStep(model, adam, b);
+          bareTokens += b.size() * (long) b.length();
+        }
+        bareNanos += System.nanoTime() - t0;
+        next += steps;
       }
-      double bareTps = tokens / ((System.nanoTime() - t0) / 1e9);
+      double trainTps = juiceTokens / (juiceNanos / 1e9);
+      double bareTps = bareTokens / (bareNanos / 1e9);
+      r.put("trainTokensPerSec", trainTps);
       r.put("bareTokensPerSec", bareTps);
       r.put("trainVsBare", trainTps / bareTps);
+      try (PolicyModel fresh = new PolicyModel(cfg, tok, root, 7)) {
+        Optimizer o2 = new Optimizer(fresh, 3e-4f, 0.01f, 1f);
+        for (int i = 0; i < 5; i++) o2.step(loss(fresh, batches.get(i)));
+        // same seed, data and steps in every child: equal hashes mean bit-identical training
+        r.put("weightsSha256AfterTraining", dev.juice.model.WeightsCodec.sha256Hex(dev.juice.model.WeightsCodec.encode(fresh)));
+      }
       // model FLOPs per token: 6·N (forward + backward) + attention 12·L·T·C (PaLM, appendix B)
       double flopsPerToken = 6.0 * model.parameterCount() + 12.0 * cfg.numLayers() * batches.get(0).length() * cfg.embedDim();
       r.put("trainGflops", trainTps * flopsPerToken / 1e9);
       r.put("matmulGflops", matmulGflops(root));
       r.put("mfuLike", r.get("trainGflops").asDouble() / r.get("matmulGflops").asDouble());
 
+      long t0;
       // sampling: 32 prompts, 48 new tokens, temperature 1
       int[][] ps = new int[batch][];
       long[] seeds = new long[batch];
