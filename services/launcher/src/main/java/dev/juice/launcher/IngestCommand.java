@@ -123,14 +123,22 @@ final class IngestCommand implements Callable<Integer> {
     List<byte[]> out = new ArrayList<>();
     for (Sentence s : sentences) {
       if (!s.positive() && !includeNegative) continue;
-      PromptSplit.split(s.text(), 0).ifPresent(p -> {
-        ObjectNode n = Json.mapper().createObjectNode().put("prompt", p.prompt()).put("response", p.response())
-            .put("source", "uci-" + s.source());
-        n.putObject("attributes").put("label", s.positive() ? "positive" : "negative");
-        out.add(n.toString().getBytes(StandardCharsets.UTF_8));
-      });
+      demonstrationJson(s, 0).ifPresent(out::add);
     }
     return out;
+  }
+
+  /**
+   * A bundled sentence as the raw demonstration JSON a client would send: prompt = first 2-4 words
+   * (seeded), response = the rest; empty when the sentence is too short to split.
+   */
+  static java.util.Optional<byte[]> demonstrationJson(Sentence s, long seed) {
+    return PromptSplit.split(s.text(), seed).map(p -> {
+      ObjectNode n = Json.mapper().createObjectNode().put("prompt", p.prompt()).put("response", p.response())
+          .put("source", "uci-" + s.source());
+      n.putObject("attributes").put("label", s.positive() ? "positive" : "negative");
+      return n.toString().getBytes(StandardCharsets.UTF_8);
+    });
   }
 
   /**

@@ -87,8 +87,7 @@ final class RunCommand implements Callable<Integer> {
     List<byte[]> raw = new ArrayList<>();
     for (Sentence s : train) {
       if (!s.positive()) continue;
-      PromptSplit.split(s.text(), seed).ifPresent(p -> raw.add(Json.mapper().createObjectNode().put("prompt", p.prompt())
-          .put("response", p.response()).put("source", "uci-" + s.source()).toString().getBytes(StandardCharsets.UTF_8)));
+      IngestCommand.demonstrationJson(s, seed).ifPresent(raw::add);
     }
     List<Example> heldOutDemos = new ArrayList<>();
     for (Sentence s : heldOut) {
