@@ -23,25 +23,26 @@ import org.junit.jupiter.api.Test;
 class ModelTest {
   static final List<String> PROMPTS = List.of("The food", "Great service", "I loved", "The staff were", "Not bad", "Best pizza");
   static final List<String> RESPONSES = List.of("was great.", "and friendly.", "the pasta!", "kind and fast.", "at all.", "in town.");
+  static TinyModels models;
   static NDManager root;
   static CharTokenizer tok;
 
   @BeforeAll
   static void engine() {
-    Engines.pytorch(2);
-    root = Engines.newManager();
     List<String> all = new ArrayList<>(PROMPTS);
     all.addAll(RESPONSES);
-    tok = CharTokenizer.fit(all);
+    models = new TinyModels(all);
+    root = models.root;
+    tok = models.tok;
   }
 
   @AfterAll
   static void close() {
-    root.close();
+    models.close();
   }
 
   static PolicyModel tiny(long seed) {
-    return new PolicyModel(ModelConfig.tiny(tok.vocabSize()), tok, root, seed);
+    return models.policy(seed);
   }
 
   static SequenceBatch batch() {

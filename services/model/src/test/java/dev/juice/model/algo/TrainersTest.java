@@ -3,11 +3,8 @@ package dev.juice.model.algo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import dev.juice.model.CharTokenizer;
-import dev.juice.model.Engines;
-import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
+import dev.juice.model.TinyModels;
 import dev.juice.model.WeightsCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,28 +20,25 @@ class TrainersTest {
       new Example("I loved", "the pasta!"), new Example("The staff were", "kind and fast."),
       new Example("Not bad", "at all."), new Example("Best pizza", "in town."),
       new Example("The view", "was lovely."), new Example("Fresh bread", "every day."));
-  static NDManager root;
-  static CharTokenizer tok;
+  static TinyModels models;
 
   @BeforeAll
   static void engine() {
-    Engines.pytorch(2);
-    root = Engines.newManager();
     List<String> all = new ArrayList<>();
     DEMOS.forEach(d -> {
       all.add(d.prompt());
       all.add(d.response());
     });
-    tok = CharTokenizer.fit(all);
+    models = new TinyModels(all);
   }
 
   @AfterAll
   static void close() {
-    root.close();
+    models.close();
   }
 
   static PolicyModel tiny(long seed) {
-    return new PolicyModel(ModelConfig.tiny(tok.vocabSize()), tok, root, seed);
+    return models.policy(seed);
   }
 
   @Test
