@@ -4,6 +4,7 @@ import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.config.KafkaSettings;
 import dev.juice.common.kafka.GroupProgress;
 import dev.juice.common.kafka.RunTopics;
+import dev.juice.common.kafka.TopicReader;
 import dev.juice.common.kafka.TopicAdmin;
 import dev.juice.common.kafka.Topics;
 import dev.juice.embedded.EmbeddedKafka;
@@ -18,11 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** Broker + registry + run topics for the ingest integration tests. */
@@ -52,25 +50,11 @@ final class Harness implements AutoCloseable {
     return p;
   }
 
-  /** Every committed record of a topic, read with read_committed from the beginning to the current end. */
+  /** Every committed record of a topic, from the beginning to its settled end. */
   <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> kd, Deserializer<V> vd) {
-    Map<String, Object> p = clientProps();
-    p.put("isolation.level", "read_committed");
-    p.put("max.partition.fetch.bytes", 8 * 1024 * 1024);
-    try (KafkaConsumer<K, V> c = new KafkaConsumer<>(p, kd, vd)) {
-      List<TopicPartition> tps = c.partitionsFor(topic).stream()
-          .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      List<ConsumerRecord<K, V>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) throw new AssertionError("timed out reading " + topic);
-        c.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-      return out;
-    }
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    TopicReader.read(clientProps(), topic, Map.of(), kd, vd, Duration.ofSeconds(60), out::add);
+    return out;
   }
 
   /** True once the group has consumed every record of the topics and of its repartition topics. */

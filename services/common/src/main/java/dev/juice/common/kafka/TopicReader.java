@@ -37,8 +37,8 @@ public final class TopicReader {
         Long start = from.get(tp);
         if (start != null) c.seek(tp, start);
       }
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
       long deadline = System.nanoTime() + timeout.toNanos();
+      Map<TopicPartition, Long> end = settledEnd(clientProps, c, tps);
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("timed out after " + timeout + " reading " + topic);
@@ -52,5 +52,37 @@ public final class TopicReader {
       }
     }
     return n;
+  }
+
+  /**
+   * The read_committed end (last stable offset) once it has caught up with the high watermark, or
+   * after 5 s. Right after a transaction commits, its markers may not be written yet, and a reader
+   * that stopped at the old LSO would miss records that are already committed.
+   */
+  static Map<TopicPartition, Long> settledEnd(Map<String, Object> clientProps, KafkaConsumer<?, ?> c,
+      List<TopicPartition> tps) {
+    Map<String, Object> ap = new HashMap<>(clientProps);
+    ap.keySet().retainAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ap)) {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> spec = new HashMap<>();
+      tps.forEach(tp -> spec.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      Map<TopicPartition, Long> hw = new HashMap<>();
+      admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+          org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get()
+          .forEach((tp, info) -> hw.put(tp, info.offset()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (true) {
+        Map<TopicPartition, Long> lso = c.endOffsets(tps);
+        // a commit marker takes one offset, so a settled LSO reaches the high watermark seen before
+        boolean settled = tps.stream().allMatch(tp -> lso.get(tp) >= hw.get(tp));
+        if (settled || System.nanoTime() > deadline) return lso;
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return c.endOffsets(tps);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return c.endOffsets(tps);
+    }
   }
 }
