@@ -3,7 +3,9 @@ package dev.juice.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -30,9 +32,10 @@ public final class Sampler {
    *
    * @param responses generated token ids per row, with EOS if it was emitted
    * @param logProbs Σ log π(token) of each row's generated tokens under the policy at temperature 1
+   * @param referenceLogProbs the same sums under the reference model, or null when none was given
    * @param finished whether the row emitted EOS
    */
-  public record Generation(int[][] responses, double[] logProbs, boolean[] finished) {
+  public record Generation(int[][] responses, double[] logProbs, double[] referenceLogProbs, boolean[] finished) {
     public long tokens() {
       return Arrays.stream(responses).mapToLong(r -> r.length).sum();
     }
@@ -43,6 +46,14 @@ public final class Sampler {
    * @param seeds one seed per row
    */
   public static Generation generate(PolicyModel model, int[][] prompts, long[] seeds, Options o) {
+    return generate(model, null, prompts, seeds, o);
+  }
+
+  /**
+   * Generates with {@code model} and, when {@code reference} is not null, also scores the generated
+   * tokens under it (one batched teacher-forced forward, no gradients).
+   */
+  public static Generation generate(PolicyModel model, PolicyModel reference, int[][] prompts, long[] seeds, Options o) {
     int b = prompts.length;
     int ctx = model.config().contextLength();
     int v = model.config().vocabSize();
@@ -94,7 +105,23 @@ public final class Sampler {
     }
     int[][] responses = new int[b][];
     for (int i = 0; i < b; i++) responses[i] = Arrays.copyOf(out[i], produced[i]);
-    return new Generation(responses, logProb, done);
+    double[] refLogProb = reference == null ? null : scoreUnder(reference, prompts, responses, ctx);
+    return new Generation(responses, logProb, refLogProb, done);
+  }
+
+  /** Σ log p(response | prompt) per row under a model; rows with an empty response score 0. */
+  static double[] scoreUnder(PolicyModel m, int[][] prompts, int[][] responses, int ctx) {
+    double[] out = new double[prompts.length];
+    List<Integer> rows = new ArrayList<>();
+    for (int i = 0; i < prompts.length; i++) if (responses[i].length > 0) rows.add(i);
+    if (rows.isEmpty()) return out;
+    SequenceBatch batch = SequenceBatch.of(rows.stream().map(i -> prompts[i]).toArray(int[][]::new),
+        rows.stream().map(i -> responses[i]).toArray(int[][]::new), ctx);
+    try (NDManager s = m.manager().newSubManager()) {
+      float[] lp = DjlLosses.sequenceLogProbs(m.logits(batch.inputs(s), null), batch.targets(s), batch.mask(s)).toFloatArray();
+      for (int j = 0; j < rows.size(); j++) out[rows.get(j)] = lp[j];
+    }
+    return out;
   }
 
   /** Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's logits. */

@@ -137,6 +137,15 @@ class ModelTest {
       SequenceBatch scored = SequenceBatch.of(prompts, a.responses(), m.config().contextLength());
       double[] lp = seqLogProbs(m, scored);
       for (int i = 0; i < prompts.length; i++) assertEquals(lp[i], a.logProbs()[i], 2e-3, "row " + i);
+      // with a reference, the same tokens also come scored under it
+      try (PolicyModel ref = tiny(60)) {
+        Sampler.Generation withRef = Sampler.generate(m, ref, prompts, seeds, o);
+        assertArrayEquals(a.responses(), withRef.responses(), "the reference does not change what is generated");
+        double[] refLp = seqLogProbs(ref, scored);
+        for (int i = 0; i < prompts.length; i++) assertEquals(refLp[i], withRef.referenceLogProbs()[i], 1e-3, "row " + i);
+        assertTrue(java.util.Arrays.stream(withRef.referenceLogProbs()).allMatch(v -> v < 0));
+      }
+      assertEquals(null, a.referenceLogProbs());
     }
   }
 

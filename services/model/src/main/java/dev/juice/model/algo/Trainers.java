@@ -134,11 +134,11 @@ public final class Trainers {
     for (int i = 0; i < n; i += chunk) {
       int to = Math.min(n, i + chunk);
       int[][] ps = java.util.Arrays.copyOfRange(prompts, i, to);
-      Sampler.Generation g = Sampler.generate(policy, ps, java.util.Arrays.copyOfRange(seeds, i, to),
+      Sampler.Generation g = Sampler.generate(policy, reference, ps, java.util.Arrays.copyOfRange(seeds, i, to),
           new Sampler.Options(maxNew, c.temperature(), 0, true));
       int[][] ds = java.util.Arrays.copyOfRange(demos, i, to);
       double[] refDemo = seqLogProbs(reference, ps, ds, ctx);
-      double[] refOwn = seqLogProbs(reference, ps, g.responses(), ctx);
+      double[] refOwn = g.referenceLogProbs();
       for (int j = 0; j < ps.length; j++) {
         if (g.responses()[j].length == 0) continue;
         out.add(new Pair(ps[j], ds[j], g.responses()[j], refDemo[j], refOwn[j]));
