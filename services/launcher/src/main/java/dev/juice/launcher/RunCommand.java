@@ -71,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the worker topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--data-dir", description = "Keep the broker's data here (then `juice status --data-dir` can read the run); "
+      + "default: a temporary directory deleted at the end.")
+  Path dataDir;
+
   @Override
   public Integer call() throws Exception {
     Path dir = out.resolve(run);
@@ -96,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     ObjectNode metrics = Json.mapper().createObjectNode().put("run", run).put("seed", seed).put("quick", quick);
     ArrayNode phases = metrics.putArray("phases");
     StringBuilder table = new StringBuilder("| phase | steps | last loss | held-out response NLL/char | policy version | seconds |\n|---|---|---|---|---|---|\n");
-    try (LocalStack stack = LocalStack.start(null, 0, 0, run, partitions)) {
+    try (LocalStack stack = LocalStack.start(dataDir, 0, 0, run, partitions)) {
       System.out.println("Kafka " + stack.settings().bootstrapServers() + ", registry " + stack.settings().registryUrl());
       IngestCommand.Summary s = IngestCommand.ingest(stack, raw, "demonstrations", true,
           Files.createTempDirectory("juice-run-streams"), Duration.ofMinutes(5), true);
@@ -119,7 +123,10 @@ final class RunCommand implements Callable<Integer> {
            PolicyModel policy = new PolicyModel(cfg, tok, root, seed);
            PolicyModel reference = new PolicyModel(cfg, tok, root, seed);
            WeightPublisher weights = new WeightPublisher(stack.clientProps(), registry, stack.topics().names().weights(),
-               run, stack.topics().names().groupId("policy-trainer"))) {
+               run, stack.topics().names().groupId("policy-trainer"));
+           dev.juice.common.metrics.MetricsPublisher metricEvents = new dev.juice.common.metrics.MetricsPublisher(
+               stack.clientProps(), registry, stack.topics().names().metrics(), run, "policy-trainer", "")) {
+        this.metricEvents = metricEvents;
         System.out.printf("policy: %,d parameters (%s), %d demonstrations, %d sentences, %d held-out demonstrations%n",
             policy.parameterCount(), quick ? "tiny" : preset, demos.size(), sentences.size(), heldOutDemos.size());
         TrainConfig pre = quick ? TrainConfig.pretrain(seed).withEpochs(1) : TrainConfig.pretrain(seed);
@@ -163,6 +170,8 @@ final class RunCommand implements Callable<Integer> {
     weights.publish(new WeightPublisher.Version("policy", ModelKind.POLICY, version, version > 1 ? version - 1 : null,
         version, name, Map.of("loss", loss, "heldOutNll", nll)), blob);
     Files.write(dir.resolve("policy-" + name + ".weights"), blob);
+    metricEvents.publish("heldout.response_nll_per_char", nll, steps, version, Map.of("phase", name));
+    metricEvents.publish("phase.seconds", (System.nanoTime() - t0) / 1e9, steps, version, Map.of("phase", name));
     double secs = (System.nanoTime() - t0) / 1e9;
     table.append(String.format("| %s | %s | %.4f | %.4f | v%d | %.0f |%n", name, steps, loss, nll, version, secs));
     phases.addObject().put("phase", name).put("steps", steps).put("loss", loss).put("heldOutNllPerChar", nll)
@@ -171,6 +180,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private long steps;
+  private dev.juice.common.metrics.MetricsPublisher metricEvents;
 
   private Progress bar(String phase) {
     steps = 0;
@@ -179,6 +189,10 @@ final class RunCommand implements Callable<Integer> {
       steps = step;
       currentBar.stepTo(step);
       currentBar.setExtraMessage(String.format(" loss %.3f, %,.0f tok/s, %s", loss, tps, detail));
+      if (step % 10 == 0 || step == total) {
+        metricEvents.publish("loss." + phase, loss, step, null, Map.of("detail", detail));
+        metricEvents.publish("tokens_per_sec." + phase, tps, step, null, Map.of());
+      }
     };
   }
 

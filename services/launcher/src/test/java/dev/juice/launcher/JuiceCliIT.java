@@ -63,7 +63,8 @@ class JuiceCliIT {
 
   @Test
   void quickRunTrainsBaseSftAndIrftAndPublishesEachPhase() throws Exception {
-    String out = run("run", "--quick", "--run", "q", "--out", tmp.toString());
+    String data = tmp.resolve("data").toString();
+    String out = run("run", "--quick", "--run", "q", "--out", tmp.toString(), "--data-dir", data);
     for (String phase : List.of("| pretrain |", "| sft |", "| irft |")) assertTrue(out.contains(phase), out);
     var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
     assertEquals(3, metrics.get("phases").size());
@@ -74,6 +75,12 @@ class JuiceCliIT {
       assertTrue(Files.size(tmp.resolve("q/policy-" + phase.get("phase").asText() + ".weights")) > 100_000);
     }
     assertTrue(metrics.get("phases").get(2).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
+    // the run's topics were kept: status reads the weight versions and metrics back from them
+    String status = run("status", "--data-dir", data, "--run", "q");
+    assertTrue(status.contains("policy     v3"), status);
+    assertTrue(status.contains("policy-trainer loss.irft"), status);
+    assertTrue(status.contains("policy-trainer heldout.response_nll_per_char"), status);
+    assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
   }
 
   @Test
