@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks that print ratios measured side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks; each prints its figures and a ratio measured side by side in one run.",
+    description = "Run a benchmark; each prints figures measured side by side in one run.",
     subcommands = {BenchIngestCommand.class, BenchModelCommand.class, BenchWeightsCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

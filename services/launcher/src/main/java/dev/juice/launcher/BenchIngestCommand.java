@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * next to a plain producer → consumer of the same records on the same broker, measured in one run.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = {"Ingest throughput vs. a raw producer->consumer of the same records, in one run on an embedded broker.",
+    description = {"Measure ingest throughput against a raw producer->consumer of the same records.",
         "Prints records/s for both and the ratio (target >= 0.7)."})
 final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "30000", description = "Records per measurement (default: ${DEFAULT-VALUE}).")

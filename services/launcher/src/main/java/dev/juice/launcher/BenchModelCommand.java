@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** Model speed and memory: each (preset, threads) in a child JVM, side by side in one run. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-    description = {"Model throughput for the default and 5 M presets with 1 and 2 threads: training tokens/s (Juice's step",
-        "vs a bare DJL loop), sampling tokens/s with/without KV cache, reward sequences/s, GFLOP/s vs a plain matmul, peak RSS."})
+    description = {"Measure model speed and memory for each preset and thread count.",
+        "Training tokens/s (Juice's step vs a bare DJL loop), sampling tokens/s with/without KV cache,",
+        "reward sequences/s, GFLOP/s vs a plain matmul, peak RSS; optionally RSS over many steps."})
 final class BenchModelCommand implements Callable<Integer> {
   @Option(names = "--presets", split = ",", defaultValue = "small,large", description = "Presets (default: ${DEFAULT-VALUE}).")
   List<String> presets;

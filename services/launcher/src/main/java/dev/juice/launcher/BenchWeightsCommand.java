@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 
 /** Publish → every consumer switched, for several model sizes, on the embedded broker. */
 @Command(name = "weights", mixinStandardHelpOptions = true,
-    description = {"Weight-version switch latency: publish (chunks + manifest, one transaction) until every consumer",
-        "has all chunks, a verified sha256 and has switched; p50/p99 per model size (target p99 <= 250 ms at 4 MB)."})
+    description = {"Measure weight-version switch latency (p50/p99) per model size.",
+        "From publish (chunks + manifest, one transaction) until every consumer verified the sha256 and switched."})
 final class BenchWeightsCommand implements Callable<Integer> {
   @Option(names = "--sizes-mb", split = ",", defaultValue = "1,4,20", description = "Model sizes in MB (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes;

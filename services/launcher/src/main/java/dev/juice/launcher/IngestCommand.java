@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
 
 /** Sends a file of demonstrations or preference pairs to a run's raw topic and reports what ingest made of it. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = {"Send demonstrations or preference pairs to a run's raw topic, wait for the ingest service,",
-        "and print what it did: sent / accepted / duplicates / rejected (with reasons), read back from the topics.",
+    description = {"Send demonstrations or preference pairs to a run and report what ingest did.",
+        "Waits for the ingest service, then prints sent / accepted / duplicates / rejected (with reasons), read back from the topics.",
         "Formats: JSON lines (one object per line, see README), or the UCI labelled-sentences format",
         "(a JSON array of {text, class}), which becomes demonstrations prompt = first 2-4 words, response = rest."})
 final class IngestCommand implements Callable<Integer> {

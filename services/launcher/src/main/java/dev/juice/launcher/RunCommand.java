@@ -44,8 +44,8 @@ import picocli.CommandLine.Option;
  * the separate sampler/scorer services are the next step of the pipeline (issue 4).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the main job on an embedded Kafka broker with the bundled data set:",
-        "ingest demonstrations, then base -> SFT -> IRFT (T=5) with weight versions published to Kafka."})
+    description = {"Run the main job: ingest the bundled demonstrations, then base -> SFT -> IRFT (T=5).",
+        "Runs on an embedded Kafka broker; every phase's policy is published as a weight version."})
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "main", description = "Run name (default: ${DEFAULT-VALUE}).")
   String run;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** Runs one service against an existing cluster, configured like its container: by JUICE_* / KAFKA_* variables. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Run one service against an existing Kafka (the way its container does).",
+    description = {"Run one service (registry or ingest) against an existing Kafka.",
         "SERVICE: registry | ingest. Options override the JUICE_* environment variables."})
 final class ServeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SERVICE", description = "registry or ingest")

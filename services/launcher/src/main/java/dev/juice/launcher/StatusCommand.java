@@ -20,8 +20,9 @@ import picocli.CommandLine.Mixin;
 
 /** A run's state read from its topics: log sizes, ingest lag, weight versions, latest metrics. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a run's state from its topics: log sizes, ingest lag, the newest weight version of each model",
-        "and the latest value of each metric. Against --bootstrap/--registry, or a local --data-dir kept by juice up/run."})
+    description = {"Show a run's state read from its topics.",
+        "Log sizes, ingest lag, the newest weight version of each model and the latest value of each metric;",
+        "against --bootstrap/--registry, or a local --data-dir kept by juice up/run."})
 final class StatusCommand implements Callable<Integer> {
   @Mixin Connection connection;
 

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** Starts a broker, the registry and ingestion for a run, and serves them until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Start a real Kafka broker (KRaft, in process), the schema registry and the ingest service,",
-        "create the run's topics, print the URLs and serve until Ctrl-C."})
+    description = {"Serve a local Kafka broker, schema registry and ingest until Ctrl-C.",
+        "The broker is a real KRaft broker in this process; the run's topics are created and the URLs printed."})
 final class UpCommand implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "${env:JUICE_RUN:-default}", description = "Run whose topics to create (default: ${DEFAULT-VALUE}).")
   String run;
