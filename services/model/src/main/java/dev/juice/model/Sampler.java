@@ -3,9 +3,7 @@ package dev.juice.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -105,23 +103,8 @@ public final class Sampler {
     }
     int[][] responses = new int[b][];
     for (int i = 0; i < b; i++) responses[i] = Arrays.copyOf(out[i], produced[i]);
-    double[] refLogProb = reference == null ? null : scoreUnder(reference, prompts, responses, ctx);
+    double[] refLogProb = reference == null ? null : reference.score(prompts, responses);
     return new Generation(responses, logProb, refLogProb, done);
-  }
-
-  /** Σ log p(response | prompt) per row under a model; rows with an empty response score 0. */
-  static double[] scoreUnder(PolicyModel m, int[][] prompts, int[][] responses, int ctx) {
-    double[] out = new double[prompts.length];
-    List<Integer> rows = new ArrayList<>();
-    for (int i = 0; i < prompts.length; i++) if (responses[i].length > 0) rows.add(i);
-    if (rows.isEmpty()) return out;
-    SequenceBatch batch = SequenceBatch.of(rows.stream().map(i -> prompts[i]).toArray(int[][]::new),
-        rows.stream().map(i -> responses[i]).toArray(int[][]::new), ctx);
-    try (NDManager s = m.manager().newSubManager()) {
-      float[] lp = DjlLosses.sequenceLogProbs(m.logits(batch.inputs(s), null), batch.targets(s), batch.mask(s)).toFloatArray();
-      for (int j = 0; j < rows.size(); j++) out[rows.get(j)] = lp[j];
-    }
-    return out;
   }
 
   /** Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's logits. */
@@ -133,9 +116,8 @@ public final class Sampler {
     for (int i = 0; i < b; i++) System.arraycopy(seq[i], from, flat, i * t, t);
     try (NDManager step = gen.newSubManager()) {
       NDArray tokens = step.create(flat, new Shape(b, t));
-      Transformer.KvCache c = cache;
-      NDArray logits = model.logits(tokens, c); // (B, t, V)
-      if (c != null) keep(c, gen);
+      NDArray logits = model.logits(tokens, cache); // (B, t, V)
+      if (cache != null) keep(cache, gen);
       NDArray last = logits.get(":, -1, :"); // (B, V)
       System.arraycopy(last.toFloatArray(), 0, into, 0, into.length);
     }

@@ -97,12 +97,6 @@ public final class SequenceBatch {
     return n;
   }
 
-  public long inputTokens() {
-    long n = 0;
-    for (int v : inputs) n += v == CharTokenizer.PAD ? 0 : 1;
-    return n;
-  }
-
   /** (B, T) int32 inputs. */
   public NDArray inputs(NDManager m) {
     return m.create(inputs, new Shape(batch, length));

@@ -51,7 +51,7 @@ class ModelTest {
 
   static double[] seqLogProbs(PolicyModel m, SequenceBatch b) {
     try (NDManager s = m.manager().newSubManager()) {
-      NDArray lp = DjlLosses.sequenceLogProbs(m.logits(b.inputs(s), null), b.targets(s), b.mask(s));
+      NDArray lp = m.sequenceLogProbs(b, s);
       float[] f = lp.toFloatArray();
       double[] d = new double[f.length];
       for (int i = 0; i < f.length; i++) d[i] = f[i];
@@ -182,7 +182,7 @@ class ModelTest {
   }
 
   static Function<NDManager, NDArray> sftLoss(PolicyModel m, SequenceBatch b) {
-    return s -> DjlLosses.sft(DjlLosses.sequenceLogProbs(m.logits(b.inputs(s), null), b.targets(s), b.mask(s)));
+    return s -> DjlLosses.sft(m.sequenceLogProbs(b, s));
   }
 
   @Test
@@ -235,8 +235,8 @@ class ModelTest {
       SequenceBatch b = batch();
       for (int i = 0; i < 3; i++) {
         opt.step(s -> {
-          NDArray lpRef = DjlLosses.sequenceLogProbs(ref.logits(b.inputs(s), null), b.targets(s), b.mask(s));
-          NDArray lp = DjlLosses.sequenceLogProbs(policy.logits(b.inputs(s), null), b.targets(s), b.mask(s));
+          NDArray lpRef = ref.sequenceLogProbs(b, s);
+          NDArray lp = policy.sequenceLogProbs(b, s);
           return lp.sub(lpRef).square().mean().add(DjlLosses.sft(lp));
         });
       }
@@ -328,12 +328,12 @@ class ModelTest {
       SequenceBatch demo = SequenceBatch.ofText(tok, java.util.Collections.nCopies(k, PROMPTS.get(0)),
           java.util.Collections.nCopies(k, RESPONSES.get(0)), ctx);
       double[] sft = gradient(policy, s -> DjlLosses.sft(
-          DjlLosses.sequenceLogProbs(policy.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s))));
+          policy.sequenceLogProbs(demo, s)));
       double[] irft = gradient(policy, s -> {
-        NDArray lpY = DjlLosses.sequenceLogProbs(policy.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s));
-        NDArray lpYt = DjlLosses.sequenceLogProbs(policy.logits(samples.inputs(s), null), samples.targets(s), samples.mask(s));
-        NDArray refY = DjlLosses.sequenceLogProbs(ref.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s));
-        NDArray refYt = DjlLosses.sequenceLogProbs(ref.logits(samples.inputs(s), null), samples.targets(s), samples.mask(s));
+        NDArray lpY = policy.sequenceLogProbs(demo, s);
+        NDArray lpYt = policy.sequenceLogProbs(samples, s);
+        NDArray refY = ref.sequenceLogProbs(demo, s);
+        NDArray refYt = ref.sequenceLogProbs(samples, s);
         return DjlLosses.irftSigmoid(DjlLosses.irftDelta(lpY, refY, lpYt, refYt), s.create((float) beta));
       });
       double dot = 0;

@@ -158,7 +158,7 @@ public final class ModelBenchWorker {
   }
 
   private static java.util.function.Function<NDManager, NDArray> loss(PolicyModel m, SequenceBatch b) {
-    return s -> DjlLosses.sft(DjlLosses.sequenceLogProbs(m.logits(b.inputs(s), null), b.targets(s), b.mask(s)));
+    return s -> DjlLosses.sft(m.sequenceLogProbs(b, s));
   }
 
   private static void bareStep(PolicyModel m, ai.djl.training.optimizer.Optimizer adam, SequenceBatch b) {

@@ -49,11 +49,9 @@ public final class Trainers {
         SequenceBatch b = SequenceBatch.ofText(policy.tokenizer(), mb.stream().map(Example::prompt).toList(),
             mb.stream().map(Example::response).toList(), ctx);
         long t0 = System.nanoTime();
-        last = opt.step(s -> {
-          NDArray logits = policy.logits(b.inputs(s), null);
-          return tokenMean ? DjlLosses.tokenNll(logits, b.targets(s), b.mask(s))
-              : DjlLosses.sft(DjlLosses.sequenceLogProbs(logits, b.targets(s), b.mask(s)));
-        }).loss();
+        last = opt.step(s -> tokenMean
+            ? DjlLosses.tokenNll(policy.logits(b.inputs(s), null), b.targets(s), b.mask(s))
+            : DjlLosses.sft(policy.sequenceLogProbs(b, s))).loss();
         double tps = b.size() * (double) b.length() / ((System.nanoTime() - t0) / 1e9);
         progress.onStep(phase, ++step, steps, last, tps, "epoch " + (e + 1) + "/" + c.epochs());
       }
@@ -137,7 +135,7 @@ public final class Trainers {
       Sampler.Generation g = Sampler.generate(policy, reference, ps, java.util.Arrays.copyOfRange(seeds, i, to),
           new Sampler.Options(maxNew, c.temperature(), 0, true));
       int[][] ds = java.util.Arrays.copyOfRange(demos, i, to);
-      double[] refDemo = seqLogProbs(reference, ps, ds, ctx);
+      double[] refDemo = reference.score(ps, ds);
       double[] refOwn = g.referenceLogProbs();
       for (int j = 0; j < ps.length; j++) {
         if (g.responses()[j].length == 0) continue;
@@ -158,23 +156,12 @@ public final class Trainers {
       refOwn[i] = (float) mb.get(i).refOwn();
     }
     return opt.step(s -> {
-      NDArray lpY = DjlLosses.sequenceLogProbs(policy.logits(demo.inputs(s), null), demo.targets(s), demo.mask(s));
-      NDArray lpYt = DjlLosses.sequenceLogProbs(policy.logits(own.inputs(s), null), own.targets(s), own.mask(s));
+      NDArray lpY = policy.sequenceLogProbs(demo, s);
+      NDArray lpYt = policy.sequenceLogProbs(own, s);
       NDArray delta = DjlLosses.irftDelta(lpY, s.create(refDemo), lpYt, s.create(refOwn));
       NDArray beta = s.create((float) c.beta());
       return c.hinge() ? DjlLosses.irftHinge(delta, beta) : DjlLosses.irftSigmoid(delta, beta);
     }).loss();
-  }
-
-  /** Σ log π(response | prompt) per row, without gradients. */
-  public static double[] seqLogProbs(PolicyModel model, int[][] prompts, int[][] responses, int ctx) {
-    SequenceBatch b = SequenceBatch.of(prompts, responses, ctx);
-    try (NDManager s = model.manager().newSubManager()) {
-      float[] f = DjlLosses.sequenceLogProbs(model.logits(b.inputs(s), null), b.targets(s), b.mask(s)).toFloatArray();
-      double[] d = new double[f.length];
-      for (int i = 0; i < f.length; i++) d[i] = f[i];
-      return d;
-    }
   }
 
   /** Mean per-token NLL of demonstrations' responses (a held-out fit measure). */
@@ -187,7 +174,7 @@ public final class Trainers {
       SequenceBatch b = SequenceBatch.ofText(model.tokenizer(), mb.stream().map(Example::prompt).toList(),
           mb.stream().map(Example::response).toList(), ctx);
       try (NDManager s = model.manager().newSubManager()) {
-        nll -= DjlLosses.sequenceLogProbs(model.logits(b.inputs(s), null), b.targets(s), b.mask(s)).sum().getFloat();
+        nll -= model.sequenceLogProbs(b, s).sum().getFloat();
       }
       tokens += b.responseTokens();
     }
