@@ -19,24 +19,19 @@ public record SchemaRegistryConfig(String bootstrapServers, String host, int por
 
   public static SchemaRegistryConfig fromEnv(Map<String, String> environment) {
     Env env = new Env(environment);
-    KafkaSettings kafka = KafkaSettings.fromEnv(new Env(withDefault(environment)));
     return new SchemaRegistryConfig(
         env.required(KafkaSettings.BOOTSTRAP),
         env.string("JUICE_REGISTRY_HOST", "0.0.0.0"),
         env.integer("JUICE_REGISTRY_PORT", 8081),
         env.string("JUICE_REGISTRY_TOPIC", Topics.SCHEMAS),
-        kafka.clientOverrides());
+        KafkaSettings.clientOverridesFromEnv(env));
   }
 
-  private static Map<String, String> withDefault(Map<String, String> env) {
-    if (env.containsKey(KafkaSettings.REGISTRY)) return env;
-    var m = new java.util.HashMap<>(env);
-    m.put(KafkaSettings.REGISTRY, "self");
-    return m;
-  }
-
+  /** Client properties for the registry's own topic: bootstrap plus the KAFKA_* overrides. */
   public Map<String, Object> clientProps() {
-    return new KafkaSettings(bootstrapServers, "self", clientOverrides).clientProps();
+    Map<String, Object> p = new java.util.TreeMap<>(clientOverrides);
+    p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
   }
 
   @Override

@@ -45,6 +45,14 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
 
   /** Reads JUICE_BOOTSTRAP, JUICE_REGISTRY and every KAFKA_* variable. */
   public static KafkaSettings fromEnv(Env env) {
+    return new KafkaSettings(env.required(BOOTSTRAP), env.required(REGISTRY), clientOverridesFromEnv(env));
+  }
+
+  /**
+   * Kafka client settings from KAFKA_* variables ({@code KAFKA_SASL_MECHANISM} → {@code sasl.mechanism}),
+   * each checked against the clients' known config names.
+   */
+  public static Map<String, String> clientOverridesFromEnv(Env env) {
     Map<String, String> overrides = new TreeMap<>();
     for (Map.Entry<String, String> e : env.asMap().entrySet()) {
       if (!e.getKey().startsWith("KAFKA_")) continue;
@@ -55,7 +63,7 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
       }
       overrides.put(key, e.getValue());
     }
-    return new KafkaSettings(env.required(BOOTSTRAP), env.required(REGISTRY), overrides);
+    return overrides;
   }
 
   /** Base client properties: bootstrap plus pass-through overrides. */
