@@ -63,17 +63,9 @@ final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static long logSize(LocalStack stack, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> earliest = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
-    Map<TopicPartition, OffsetSpec> latest = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
-    stack.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().forEach(p -> {
-      earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
-      latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-    });
-    long size = 0;
-    var e = stack.admin().listOffsets(earliest).all().get();
-    var l = stack.admin().listOffsets(latest).all().get();
-    for (var tp : l.keySet()) size += l.get(tp).offset() - e.get(tp).offset();
-    return size;
+  private static long logSize(LocalStack stack, String topic) {
+    Map<TopicPartition, Long> earliest = GroupProgress.offsets(stack.admin(), topic, OffsetSpec.earliest());
+    Map<TopicPartition, Long> latest = GroupProgress.offsets(stack.admin(), topic, OffsetSpec.latest());
+    return latest.entrySet().stream().mapToLong(e -> e.getValue() - earliest.get(e.getKey())).sum();
   }
 }

@@ -50,12 +50,17 @@ public final class GroupProgress {
 
   /** End offsets of every partition of a topic. */
   public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
+    return offsets(admin, topic, OffsetSpec.latest());
+  }
+
+  /** Offsets of every partition of a topic for one spec (earliest, latest, ...). */
+  public static Map<TopicPartition, Long> offsets(Admin admin, String topic, OffsetSpec which) {
     try {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
       admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+          .forEach(p -> spec.put(new TopicPartition(topic, p.partition()), which));
       Map<TopicPartition, Long> out = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+      admin.listOffsets(spec).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
       return out;
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read end offsets of " + topic + ": " + e.getCause().getMessage(), e);
