@@ -9,13 +9,19 @@ import dev.juice.common.avro.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -43,8 +49,13 @@ public final class WeightPublisher implements AutoCloseable {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<SpecificRecord>(registry, true, false)
+    // the weights topic holds two record types (subjects per record); records a trainer adds to the
+    // same transaction (rollouts, ...) use the usual one subject per topic
+    AvroSerializer<SpecificRecord> weightValues = new AvroSerializer<SpecificRecord>(registry, true, false)
         .withStrategy(AvroSerializer.SubjectNameStrategy.TOPIC_RECORD);
+    AvroSerializer<SpecificRecord> otherValues = new AvroSerializer<>(registry, true, false);
+    Serializer<SpecificRecord> values = (t, record) -> t.equals(topic)
+        ? weightValues.serialize(t, record) : otherValues.serialize(t, record);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), values);
     producer.initTransactions();
   }
@@ -53,28 +64,57 @@ public final class WeightPublisher implements AutoCloseable {
   public record Version(String model, ModelKind kind, long version, Long parentVersion, long step, String algorithm,
       Map<String, Double> metrics) {}
 
+  /** A version and its bytes. */
+  public record Entry(Version version, byte[] blob) {}
+
   /** Publishes one version; returns its manifest once the transaction committed. */
   public ModelManifest publish(Version v, byte[] blob) {
+    return publish(List.of(new Entry(v, blob)), List.of(), Map.of(), null).get(0);
+  }
+
+  /**
+   * Publishes versions of one or more models, further records and the consumed input offsets in one
+   * transaction: after a crash either all of it is visible or none, so a trainer resumes from its
+   * last version with exactly the inputs it had not used yet.
+   *
+   * @param extra records for other topics (rollout requests, ...)
+   * @param offsets input offsets to commit for {@code group} (empty: none)
+   * @param group the consumer group whose offsets are committed; null when {@code offsets} is empty
+   */
+  public List<ModelManifest> publish(List<Entry> versions, List<ProducerRecord<String, SpecificRecord>> extra,
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    List<ModelManifest> manifests = new ArrayList<>();
+    producer.beginTransaction();
+    try {
+      for (Entry e : versions) manifests.add(send(e.version(), e.blob()));
+      for (ProducerRecord<String, SpecificRecord> r : extra) producer.send(r);
+      if (!offsets.isEmpty()) producer.sendOffsetsToTransaction(offsets, group);
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException abort) {
+        e.addSuppressed(abort);
+      }
+      throw e;
+    }
+    return manifests;
+  }
+
+  private ModelManifest send(Version v, byte[] blob) {
     int count = Math.max(1, (blob.length + MAX_CHUNK - 1) / MAX_CHUNK);
     ModelManifest manifest = ModelManifest.newBuilder()
         .setRunId(runId).setModel(v.model()).setKind(v.kind()).setVersion(v.version())
         .setParentVersion(v.parentVersion()).setStep(v.step()).setAlgorithm(v.algorithm())
         .setByteSize(blob.length).setSha256(Hashing.sha256Hex(blob)).setChunkCount(count)
         .setMetrics(v.metrics() == null ? Map.of() : v.metrics()).setCreatedAt(Instant.now()).build();
-    producer.beginTransaction();
-    try {
-      for (int i = 0; i < count; i++) {
-        byte[] slice = Arrays.copyOfRange(blob, i * MAX_CHUNK, Math.min(blob.length, (i + 1) * MAX_CHUNK));
-        WeightChunk chunk = WeightChunk.newBuilder().setRunId(runId).setModel(v.model()).setVersion(v.version())
-            .setIndex(i).setCount(count).setData(ByteBuffer.wrap(slice)).build();
-        producer.send(new ProducerRecord<>(topic, 0, v.model() + "/chunk/" + i, chunk));
-      }
-      producer.send(new ProducerRecord<>(topic, 0, v.model() + "/manifest", manifest));
-      producer.commitTransaction();
-    } catch (RuntimeException e) {
-      producer.abortTransaction();
-      throw e;
+    for (int i = 0; i < count; i++) {
+      byte[] slice = Arrays.copyOfRange(blob, i * MAX_CHUNK, Math.min(blob.length, (i + 1) * MAX_CHUNK));
+      WeightChunk chunk = WeightChunk.newBuilder().setRunId(runId).setModel(v.model()).setVersion(v.version())
+          .setIndex(i).setCount(count).setData(ByteBuffer.wrap(slice)).build();
+      producer.send(new ProducerRecord<>(topic, 0, v.model() + "/chunk/" + i, chunk));
     }
+    producer.send(new ProducerRecord<>(topic, 0, v.model() + "/manifest", manifest));
     return manifest;
   }
 

@@ -1,0 +1,148 @@
+package dev.juice.rewardtrainer;
+
+import ai.djl.ndarray.NDManager;
+import dev.juice.avro.ModelKind;
+import dev.juice.avro.PolicySample;
+import dev.juice.common.avro.AvroDeserializer;
+import dev.juice.common.avro.RestSchemaRegistryClient;
+import dev.juice.common.avro.SchemaRegistryClient;
+import dev.juice.common.kafka.Topics;
+import dev.juice.common.metrics.MetricsPublisher;
+import dev.juice.common.weights.WeightPublisher;
+import dev.juice.common.weights.WeightSnapshot;
+import dev.juice.model.Engines;
+import dev.juice.model.PolicyModel;
+import dev.juice.model.RewardModel;
+import dev.juice.model.WeightsCodec;
+import dev.juice.model.algo.Progress;
+import dev.juice.model.pipeline.PipelineConfig;
+import dev.juice.model.pipeline.RewardLearner;
+import dev.juice.model.pipeline.Rollout;
+import dev.juice.model.pipeline.Round;
+import dev.juice.model.pipeline.Sample;
+import dev.juice.pipeline.Convert;
+import dev.juice.pipeline.DemoFeed;
+import dev.juice.pipeline.Journal;
+import dev.juice.pipeline.RoundInputs;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reward-trainer (RFT): one writer per run. Starts from the run's reference (SFT) trunk plus a
+ * scalar head; for each round gathers the round's samples, trains Bradley–Terry with the
+ * demonstration preferred over the policy's own continuation, and publishes reward version k + 1
+ * with the sample offsets it used, in one transaction. Scorers score round k with that version.
+ * Runs that train no reward model make it return at once. (SER's self-labelling loop plugs in here:
+ * it is another way to produce reward versions from the preferences topic.)
+ */
+public final class RewardTrainerService {
+  private static final Logger log = LoggerFactory.getLogger(RewardTrainerService.class);
+
+  private final RewardTrainerConfig config;
+  private final PipelineConfig c;
+  private final Topics topics;
+  private final SchemaRegistryClient registry;
+  private final Map<String, Object> props;
+  private final Progress progress;
+
+  public RewardTrainerService(RewardTrainerConfig config, Progress progress) {
+    this.config = config;
+    this.c = config.pipeline();
+    this.topics = Topics.forRun(config.run());
+    this.registry = new RestSchemaRegistryClient(config.kafka().registryUrl());
+    this.props = config.kafka().clientProps();
+    this.progress = progress;
+  }
+
+  /** Trains every round's reward step; returns the last reward version (0 when the algorithm has none). */
+  public long run(BooleanSupplier running) throws InterruptedException {
+    if (!c.algorithm().usesRewardModel()) {
+      log.info("run '{}' ({}) trains no reward model", config.run(), c.algorithm().label());
+      return 0;
+    }
+    Engines.pytorch();
+    try (DemoFeed demos = new DemoFeed(props, registry, topics.demonstrations());
+         WeightPublisher publisher = new WeightPublisher(props, registry, topics.weights(), config.run(), topics.groupId("reward-trainer"));
+         MetricsPublisher metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "reward-trainer", "");
+         NDManager root = Engines.newManager()) {
+      WeightSnapshot snapshot = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2));
+      RewardModel rm;
+      int next;
+      Optional<WeightSnapshot.Loaded> mine = snapshot.latest("reward");
+      if (mine.isPresent()) {
+        rm = (RewardModel) WeightsCodec.decode(mine.get().blob(), root);
+        next = (int) mine.get().metric("round", -1) + 1;
+        log.info("run '{}': reward-trainer resuming from reward v{} at round {}", config.run(), mine.get().version(), next);
+      } else {
+        WeightSnapshot.Loaded ref = awaitReference(running);
+        if (ref == null) return 0;
+        try (PolicyModel trunk = WeightsCodec.decodePolicy(ref.blob(), root)) {
+          rm = RewardModel.fromPolicy(trunk, root, c.seed());
+        }
+        next = 0;
+      }
+      RewardLearner learner = new RewardLearner(rm, c);
+      AvroDeserializer<PolicySample> d = new AvroDeserializer<>(registry, PolicySample.class);
+      long version = next;
+      try (RoundInputs<Sample> inputs = new RoundInputs<>(props, topics.samples(), topics.groupId("reward-trainer"),
+          b -> Convert.sample(d.deserialize(topics.samples(), b), c.stages()), s -> s.round().index(), Sample::sampleId)) {
+        for (int k = next; k < c.rounds() && running.getAsBoolean(); k++) {
+          long t0 = System.nanoTime();
+          Round round = Round.of(k, c.stages());
+          int expected = expectedSamples(k, running);
+          var got = inputs.await(k, expected, s -> true, config.awaitInputs());
+          demos.catchUp(Duration.ofMinutes(2));
+          RewardLearner.RoundResult r = learner.round(round, demos.byId(), got.accepted(), progress);
+          inputs.release(k);
+          version = k + 1;
+          Map<String, Double> m = new HashMap<>();
+          m.put("loss", r.loss());
+          m.put("round", (double) k);
+          m.put("pairs", (double) r.pairs());
+          if (!Double.isNaN(r.accuracyBefore())) m.put("accuracyBefore", r.accuracyBefore());
+          publisher.publish(List.of(new WeightPublisher.Entry(new WeightPublisher.Version("reward", ModelKind.REWARD, version,
+              version > 1 ? version - 1 : null, r.steps(), "rft", m), WeightsCodec.encode(rm))), List.of(),
+              inputs.offsets(), inputs.group());
+          metrics.publish("reward.loss", r.loss(), k, version, Map.of());
+          if (!Double.isNaN(r.accuracyBefore())) metrics.publish("reward.accuracy_before", r.accuracyBefore(), k, version, Map.of());
+          metrics.publish("round.seconds.reward", (System.nanoTime() - t0) / 1e9, k, version, Map.of());
+        }
+      }
+      rm.close();
+      return version;
+    }
+  }
+
+  private WeightSnapshot.Loaded awaitReference(BooleanSupplier running) throws InterruptedException {
+    while (running.getAsBoolean()) {
+      Optional<WeightSnapshot.Loaded> ref = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2))
+          .latest("reference");
+      if (ref.isPresent()) return ref.get();
+      Thread.sleep(500);
+    }
+    return null;
+  }
+
+  /** Samples round k expects, from the policy-trainer's journal (waits until the round is planned). */
+  private int expectedSamples(int k, BooleanSupplier running) throws InterruptedException {
+    while (running.getAsBoolean()) {
+      Journal j = Journal.read(props, registry, topics.rollouts(), c.stages(), Duration.ofMinutes(2));
+      if (j.has(k)) return j.round(k).stream().mapToInt(Rollout::numSamples).sum();
+      Thread.sleep(300);
+    }
+    throw new InterruptedException("stopped");
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    RewardTrainerConfig config = RewardTrainerConfig.fromEnv(System.getenv());
+    log.info("starting reward-trainer: run={}, kafka={}", config.run(), config.kafka());
+    long v = new RewardTrainerService(config, Progress.NONE).run(() -> true);
+    log.info("run '{}': reward-trainer finished at reward v{}", config.run(), v);
+  }
+}

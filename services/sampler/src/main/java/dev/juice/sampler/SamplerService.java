@@ -1,0 +1,184 @@
+package dev.juice.sampler;
+
+import dev.juice.avro.RolloutRequest;
+import dev.juice.common.avro.AvroDeserializer;
+import dev.juice.common.avro.RestSchemaRegistryClient;
+import dev.juice.common.avro.SchemaRegistryClient;
+import dev.juice.common.kafka.Topics;
+import dev.juice.common.metrics.MetricsPublisher;
+import dev.juice.model.Engines;
+import dev.juice.model.PolicyModel;
+import dev.juice.model.WeightsCodec;
+import dev.juice.model.pipeline.Rollout;
+import dev.juice.model.pipeline.RolloutSampler;
+import dev.juice.model.pipeline.Sample;
+import dev.juice.pipeline.Convert;
+import dev.juice.pipeline.ExactlyOnceWorker;
+import dev.juice.pipeline.HotSwapModel;
+import dev.juice.pipeline.WeightsWatch;
+import ai.djl.ndarray.NDManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sampler: a consumer-group member on {@code juice.<run>.rollouts}. For each batch of requests it
+ * takes the newest policy version it holds — waiting until it holds at least the version the requests
+ * want — generates their continuations, and writes one {@code PolicySample} per continuation to
+ * {@code juice.<run>.samples} with the version that produced it, in the transaction that commits the
+ * batch's offsets. Replicas share the work through partition assignment; a killed replica's
+ * uncommitted batch is aborted and redone by the replica that takes its partitions.
+ */
+public final class SamplerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SamplerService.class);
+
+  private final SamplerConfig config;
+  private final Topics topics;
+  private final NDManager manager;
+  private final HotSwapModel<PolicyModel> policy;
+  private final WeightsWatch watch;
+  private final MetricsPublisher metrics;
+  private final ExactlyOnceWorker worker;
+  private final Thread thread;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private long samples;
+
+  private SamplerService(SamplerConfig config) {
+    this.config = config;
+    this.topics = Topics.forRun(config.run());
+    Engines.pytorch(config.worker().threads());
+    SchemaRegistryClient registry = new RestSchemaRegistryClient(config.kafka().registryUrl());
+    Map<String, Object> props = config.kafka().clientProps();
+    this.manager = Engines.newManager();
+    this.policy = new HotSwapModel<>(blob -> WeightsCodec.decodePolicy(blob, manager));
+    this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("policy", policy));
+    this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "sampler", config.worker().instanceId());
+    AvroDeserializer<RolloutRequest> requests = new AvroDeserializer<>(registry, RolloutRequest.class);
+    this.worker = new ExactlyOnceWorker("sampler-" + config.worker().instanceId(), props, registry, topics.rollouts(),
+        topics.groupId("sampler"), topics.groupId("sampler") + "-" + config.worker().instanceId(),
+        config.worker().maxPollRecords(), topics.deadLetters(), (batch, sink) -> {
+          List<Rollout> rollouts = new ArrayList<>();
+          Map<String, Rollout> byId = new HashMap<>();
+          long wanted = 0;
+          for (ConsumerRecord<String, byte[]> r : batch) {
+            RolloutRequest q;
+            try {
+              q = requests.deserialize(r.topic(), r.value());
+            } catch (RuntimeException e) {
+              sink.deadLetter(r, "not a RolloutRequest: " + e.getClass().getSimpleName(), e);
+              continue;
+            }
+            String problem = invalid(q);
+            if (problem != null) {
+              sink.deadLetter(r, problem, null);
+              continue;
+            }
+            Rollout ro = Convert.rollout(q, 1); // the sampler passes the round through; its run-wide index is unused here
+            rollouts.add(ro);
+            byId.put(ro.requestId(), ro);
+            wanted = Math.max(wanted, ro.policyVersion());
+          }
+          if (rollouts.isEmpty()) return;
+          PolicyModel model = policy.atLeast(wanted, config.worker().awaitWeights(), running::get);
+          if (model == null) throw new TimeoutException("policy v" + wanted + " not available (holding v" + policy.available() + ")");
+          long version = policy.loaded();
+          long t0 = System.nanoTime();
+          List<Sample> out = RolloutSampler.generate(model, version, rollouts);
+          long tokens = 0;
+          for (Sample s : out) {
+            Rollout ro = byId.get(s.requestId());
+            sink.send(topics.samples(), s.requestId(), Convert.sample(config.run(), ro, s, model.tokenizer().decode(s.tokens())));
+            tokens += s.tokens().length;
+          }
+          double secs = (System.nanoTime() - t0) / 1e9;
+          samples += out.size();
+          metrics.publish("sampler.tokens_per_sec", tokens / secs, samples, version, Map.of());
+          metrics.publish("sampler.staleness", version - wanted, samples, version, Map.of());
+        });
+    this.thread = new Thread(() -> {
+      try {
+        worker.run();
+      } finally {
+        done.countDown();
+      }
+    }, "sampler-" + config.worker().instanceId());
+  }
+
+  /** Request fields the sampler cannot honour; the message names the rule, never the text. */
+  String invalid(RolloutRequest q) {
+    if (q.getNumSamples() < 1 || q.getNumSamples() > config.maxSamplesPerRequest()) {
+      return "numSamples " + q.getNumSamples() + " outside 1.." + config.maxSamplesPerRequest();
+    }
+    if (q.getMaxNewTokens() < 1) return "maxNewTokens " + q.getMaxNewTokens() + " < 1";
+    if (!(q.getTemperature() >= 0) || q.getTemperature() > 10) return "temperature outside [0, 10]";
+    if (q.getLineage().getPolicyVersion() == null) return "lineage.policyVersion missing";
+    if (q.getLineage().getDemonstrationId() == null) return "lineage.demonstrationId missing";
+    return null;
+  }
+
+  public static SamplerService start(SamplerConfig config) {
+    SamplerService s = new SamplerService(config);
+    s.thread.start();
+    if (config.worker().exitWhenDone()) {
+      Thread stopper = new Thread(() -> {
+        while (s.running.get() && !s.watch.finished()) sleep(200);
+        if (s.running.get()) {
+          log.info("sampler {}: run '{}' finished; stopping", config.worker().instanceId(), config.run());
+          s.close();
+        }
+      }, "sampler-exit-when-done");
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+    log.info("sampler {} started for run '{}'", config.worker().instanceId(), config.run());
+    return s;
+  }
+
+  /** Waits until the worker stopped (closed, fenced, or the run finished). */
+  public void await() throws InterruptedException {
+    done.await();
+  }
+
+  public long samples() {
+    return samples;
+  }
+
+  public ExactlyOnceWorker worker() {
+    return worker;
+  }
+
+  @Override
+  public void close() {
+    if (!running.getAndSet(false)) return;
+    worker.close();
+    watch.close();
+    metrics.close();
+    policy.close();
+    manager.close();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    SamplerConfig config = SamplerConfig.fromEnv(System.getenv());
+    log.info("starting sampler {}: run={}, kafka={}", config.worker().instanceId(), config.run(), config.kafka());
+    SamplerService s = start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "sampler-shutdown"));
+    s.await();
+  }
+}
