@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       IngestCommand.class,
       RunCommand.class,
+      ReplayCommand.class,
       StatusCommand.class,
       ServeCommand.class,
       BenchCommand.class,

@@ -102,4 +102,41 @@ class PipelineIT {
       assertEquals(1.0, weights.latest("policy").orElseThrow().metric("final", 0));
     }
   }
+
+  /** User story 5: the broker stops and restarts (same data dir) mid-run; the run completes, nothing lost. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aRunSurvivesABrokerRestart() throws Exception {
+    PipelineConfig c = PipelineFixture.tiny(Algorithm.IRFT, 3, 13);
+    try (LocalStack stack = LocalStack.start(tmp.resolve("data"), 0, 0, "restart", 2)) {
+      PipelineFixture.ingest(stack, PipelineFixture.demos(30), tmp.resolve("s"));
+      Thread[] restart = new Thread[1];
+      try (Pipelines.Workers w = Pipelines.startWorkers(stack.settings(), "restart", c, 1, 0, Progress.NONE)) {
+        PolicyTrainerService.Result r = Pipelines.train(Pipelines.trainerConfig(stack.settings(), "restart", c, "tiny", false),
+            Progress.NONE, new PolicyTrainerService.Listener() {
+              @Override
+              public void onRound(Round round, long version, PolicyLearner.RoundResult result, int dropped, double seconds) {
+                if (round.index() != 0) return;
+                restart[0] = new Thread(() -> { // while stage 2 is sampled and trained
+                  stack.kafka().stop();
+                  try {
+                    Thread.sleep(3_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  stack.kafka().start();
+                });
+                restart[0].start();
+              }
+
+              @Override
+              public void onPhase(String phase, long version) {}
+            });
+        assertEquals(4, r.version());
+      }
+      restart[0].join();
+      assertEquals(List.of(), PipelineFixture.auditSamples(PipelineFixture.rollouts(stack), PipelineFixture.samples(stack)));
+      assertEquals(4, PipelineFixture.weights(stack).latest("policy").orElseThrow().version());
+    }
+  }
 }

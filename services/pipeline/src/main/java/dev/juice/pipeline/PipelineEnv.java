@@ -48,6 +48,38 @@ public final class PipelineEnv {
     return m;
   }
 
+  /**
+   * The configuration as manifest metrics ({@code cfg.<VARIABLE>}), so every policy version says how
+   * it was trained and a replay can start from the recorded run's settings.
+   */
+  public static Map<String, Double> toManifest(PipelineConfig c) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    toEnv(c).forEach((k, v) -> {
+      switch (k) {
+        case "JUICE_ALGORITHM" -> m.put("cfg." + k, (double) c.algorithm().ordinal());
+        case "JUICE_HINGE" -> m.put("cfg." + k, c.hinge() ? 1.0 : 0.0);
+        default -> m.put("cfg." + k, Double.parseDouble(v));
+      }
+    });
+    return m;
+  }
+
+  /** Inverse of {@link #toManifest}; empty when the manifest carries no configuration. */
+  public static java.util.Optional<PipelineConfig> fromManifest(Map<String, Double> metrics) {
+    if (!metrics.containsKey("cfg.JUICE_ALGORITHM")) return java.util.Optional.empty();
+    Map<String, String> env = new LinkedHashMap<>();
+    metrics.forEach((k, v) -> {
+      if (!k.startsWith("cfg.")) return;
+      String name = k.substring(4);
+      switch (name) {
+        case "JUICE_ALGORITHM" -> env.put(name, Algorithm.values()[v.intValue()].label());
+        case "JUICE_HINGE" -> env.put(name, Boolean.toString(v >= 1));
+        default -> env.put(name, v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : Double.toString(v));
+      }
+    });
+    return java.util.Optional.of(fromEnv(new Env(env)));
+  }
+
   public static PipelineConfig fromEnv(Env env) {
     Algorithm a = Algorithm.parse(env.string("JUICE_ALGORITHM", "irft"));
     long seed = env.longValue("JUICE_SEED", 1);

@@ -18,6 +18,8 @@ class PipelineEnvTest {
         .withTraining(new TrainConfig(3, 8, 2e-4f, 0f, 1f, 42), new TrainConfig(2, 12, 5e-5f, 0f, 1f, 42),
             new TrainConfig(4, 10, 3e-4f, 0f, 1f, 42));
     assertEquals(c, PipelineEnv.fromEnv(new Env(PipelineEnv.toEnv(c))));
+    assertEquals(c, PipelineEnv.fromManifest(PipelineEnv.toManifest(c)).orElseThrow(), "and through manifest metrics");
+    assertEquals(java.util.Optional.empty(), PipelineEnv.fromManifest(Map.of("loss", 1.0)));
   }
 
   @Test

@@ -205,6 +205,7 @@ public final class PolicyTrainerService {
 
   private WeightPublisher.Version policyVersion(long version, String algorithm, int round, boolean last, Map<String, Double> metrics) {
     Map<String, Double> m = new HashMap<>(metrics);
+    m.putAll(dev.juice.pipeline.PipelineEnv.toManifest(c));
     m.put(ROUND, (double) round);
     if (last) m.put(WeightsWatch.FINAL, 1.0);
     return new WeightPublisher.Version("policy", ModelKind.POLICY, version, version > 1 ? version - 1 : null, version, algorithm, m);

@@ -99,6 +99,16 @@ public record PipelineConfig(Algorithm algorithm, long seed, double beta, boolea
         temperature, sftPhase, policyStep, rewardStep, klCoef, centering, maxStaleness);
   }
 
+  /** The same run with another seed (plan, shuffles, sampling and every phase's training). */
+  public PipelineConfig withSeed(long s) {
+    return new PipelineConfig(algorithm, s, beta, hinge, stages, iterations, samplesPerPrompt, maxNewTokens, temperature,
+        reseed(sft, s), reseed(policy, s), reseed(reward, s), klCoef, centering, maxStaleness);
+  }
+
+  private static TrainConfig reseed(TrainConfig t, long s) {
+    return new TrainConfig(t.epochs(), t.batchSize(), t.learningRate(), t.weightDecay(), t.clipNorm(), s);
+  }
+
   public PipelineConfig withKl(double kl) {
     return new PipelineConfig(algorithm, seed, beta, hinge, stages, iterations, samplesPerPrompt, maxNewTokens,
         temperature, sft, policy, reward, kl, centering, maxStaleness);

@@ -128,4 +128,19 @@ class PipelineLogicTest {
       assertNotEquals(before, WeightsCodec.sha256Hex(WeightsCodec.encode(policy)));
     }
   }
+
+  @Test
+  void spinIsOneStagePerIterationAndRegeneratesForEveryPromptEachIteration() {
+    PipelineConfig c = config(Algorithm.SPIN, 1).withIterations(2);
+    List<String> details = new ArrayList<>();
+    try (PolicyModel policy = models.policy(4); PolicyModel ref = models.policy(4)) {
+      List<LocalPipeline.RoundLog> logs = LocalPipeline.run(c, policy, ref, DEMOS,
+          (phase, step, total, loss, tps, detail) -> {
+            if (phase.equals("spin") && step == 1) details.add(detail);
+          }, LocalPipeline.Versions.NONE);
+      assertEquals(2, logs.size());
+      for (LocalPipeline.RoundLog l : logs) assertEquals(DEMOS.size(), l.rollouts(), "all prompts, every iteration");
+    }
+    assertEquals(List.of("iteration 1/2, stage 1/1", "iteration 2/2, stage 1/1"), details);
+  }
 }
