@@ -37,6 +37,18 @@ final class AlgorithmOptions {
   @Option(names = "--max-new-tokens", description = "Generation length limit (default 80).")
   Integer maxNewTokens;
 
+  @Option(names = "--policy-lr", description = "Learning rate of the policy step per round (IRFT/SPIN 1e-4, RFT 3e-5).")
+  Float policyLr;
+
+  @Option(names = "--reward-lr", description = "Learning rate of RFT's reward step (default 1e-4).")
+  Float rewardLr;
+
+  @Option(names = "--sft-lr", description = "Learning rate of SFT (default 3e-4).")
+  Float sftLr;
+
+  @Option(names = "--epochs-per-round", description = "Passes over a round's pairs in the policy step (IRFT/SPIN 2, RFT 1).")
+  Integer epochsPerRound;
+
   Algorithm algorithm() {
     return algorithm == null ? Algorithm.IRFT : Algorithm.parse(algorithm);
   }
@@ -62,6 +74,15 @@ final class AlgorithmOptions {
     if (maxStaleness != null) c = c.withMaxStaleness(maxStaleness);
     if (kl != null) c = c.withKl(kl);
     if (maxNewTokens != null) c = c.withMaxNewTokens(maxNewTokens);
-    return c;
+    var p = c.policy();
+    var r = c.reward();
+    var f = c.sft();
+    if (policyLr != null || epochsPerRound != null) {
+      p = new dev.juice.model.algo.TrainConfig(epochsPerRound != null ? epochsPerRound : p.epochs(), p.batchSize(),
+          policyLr != null ? policyLr : p.learningRate(), p.weightDecay(), p.clipNorm(), p.seed());
+    }
+    if (rewardLr != null) r = new dev.juice.model.algo.TrainConfig(r.epochs(), r.batchSize(), rewardLr, r.weightDecay(), r.clipNorm(), r.seed());
+    if (sftLr != null) f = new dev.juice.model.algo.TrainConfig(f.epochs(), f.batchSize(), sftLr, f.weightDecay(), f.clipNorm(), f.seed());
+    return c.withTraining(f, p, r);
   }
 }

@@ -30,15 +30,17 @@ final class ProgressBars implements Progress, AutoCloseable {
 
   @Override
   public synchronized void onStep(String phase, long step, long total, double loss, double tokensPerSec, String detail) {
-    String k = phase + " " + detail;
+    // one bar per phase, and per stage/round within a phase (epochs share their phase's bar)
+    String scope = detail.startsWith("epoch") ? "" : detail;
+    String k = phase + " " + scope;
     if (bar == null || !k.equals(key) || step == 1) {
       close();
       key = k;
-      bar = IngestCommand.bar(phase + (detail.isEmpty() ? "" : " " + detail), total, show);
+      bar = IngestCommand.bar(phase + (scope.isEmpty() ? "" : " " + scope), total, show);
     }
     bar.maxHint(total);
     bar.stepTo(step);
-    bar.setExtraMessage(String.format(" loss %.3f, %,.0f tok/s, from v%d%s", loss, tokensPerSec, policyVersion, extra));
+    bar.setExtraMessage(String.format(" loss %.3f, %,.0f tok/s, v%d%s", loss, tokensPerSec, policyVersion, extra));
   }
 
   @Override

@@ -18,6 +18,11 @@ final class RunDriver {
   /** One row of the summary: a phase or a round. */
   record Row(String phase, long version, double loss, int pairs, int dropped, double seconds) {}
 
+  static String label(PipelineConfig c, Round r) {
+    String stage = (c.algorithm() == dev.juice.model.pipeline.Algorithm.RFT ? " round " : " stage ") + (r.stage() + 1) + "/" + c.stages();
+    return c.algorithm().label() + (c.iterations() > 1 ? " iteration " + (r.iteration() + 1) + "/" + c.iterations() + "," : "") + stage;
+  }
+
   record Outcome(PolicyTrainerService.Result result, List<Row> rows, double seconds) {}
 
   static Outcome run(LocalStack stack, String run, PipelineConfig c, int samplers, int scorers, String preset,
@@ -25,6 +30,7 @@ final class RunDriver {
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
     long[] phaseStart = {System.nanoTime()};
+    long[] droppedTotal = {0};
     try (ProgressBars bars = new ProgressBars(show);
          Pipelines.Workers workers = Pipelines.startWorkers(stack.settings(), run, c, reuseSamples ? 0 : samplers,
              scorers, bars)) {
@@ -33,7 +39,9 @@ final class RunDriver {
             @Override
             public void onRound(Round round, long version, PolicyLearner.RoundResult result, int dropped, double seconds) {
               bars.policyVersion(version);
-              rows.add(new Row(c.algorithm().label() + " " + round, version, result.loss(), result.pairs(), dropped, seconds));
+              droppedTotal[0] += dropped;
+              bars.extra(", staleness <= " + c.maxStaleness() + ", stale dropped " + droppedTotal[0]);
+              rows.add(new Row(label(c, round), version, result.loss(), result.pairs(), dropped, seconds));
             }
 
             @Override

@@ -13,10 +13,11 @@ import picocli.CommandLine.Parameters;
 
 /** Runs one service against an existing cluster, configured like its container: by JUICE_* / KAFKA_* variables. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Run one service (registry or ingest) against an existing Kafka.",
-        "SERVICE: registry | ingest. Options override the JUICE_* environment variables."})
+    description = {"Run one service against an existing Kafka, as its container would.",
+        "SERVICE: registry | ingest | sampler | scorer | policy-trainer | reward-trainer.",
+        "Options override the JUICE_* environment variables; the trainers read the algorithm settings from JUICE_* too."})
 final class ServeCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "SERVICE", description = "registry or ingest")
+  @Parameters(paramLabel = "SERVICE", description = "registry, ingest, sampler, scorer, policy-trainer or reward-trainer")
   String service;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers (JUICE_BOOTSTRAP).")
@@ -51,7 +52,28 @@ final class ServeCommand implements Callable<Integer> {
           Thread.currentThread().join();
         }
       }
-      default -> throw new IllegalArgumentException("unknown service '" + service + "'; expected registry or ingest");
+      case "sampler" -> {
+        var s = dev.juice.sampler.SamplerService.start(dev.juice.sampler.SamplerConfig.fromEnv(env));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        s.await();
+      }
+      case "scorer" -> {
+        var s = dev.juice.scorer.ScorerService.start(dev.juice.scorer.ScorerConfig.fromEnv(env));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        s.await();
+      }
+      case "policy-trainer" -> {
+        var r = new dev.juice.policytrainer.PolicyTrainerService(dev.juice.policytrainer.PolicyTrainerConfig.fromEnv(env),
+            new ProgressBars(true), dev.juice.policytrainer.PolicyTrainerService.Listener.NONE).run();
+        System.out.printf("run finished: policy v%d, sha256 %s%n", r.version(), r.sha256());
+      }
+      case "reward-trainer" -> {
+        long v = new dev.juice.rewardtrainer.RewardTrainerService(dev.juice.rewardtrainer.RewardTrainerConfig.fromEnv(env),
+            new ProgressBars(true)).run(() -> true);
+        System.out.printf("reward-trainer finished at reward v%d%n", v);
+      }
+      default -> throw new IllegalArgumentException("unknown service '" + service
+          + "'; expected registry, ingest, sampler, scorer, policy-trainer or reward-trainer");
     }
     return 0;
   }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 /** A run's state read from its topics: log sizes, ingest lag, weight versions, latest metrics. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show a run's state read from its topics.",
-        "Log sizes, ingest lag, the newest weight version of each model and the latest value of each metric;",
+        "Log sizes, consumer lag of every service group, phase, staleness, the newest weight version of each model and the latest value of each metric;",
         "against --bootstrap/--registry, or a local --data-dir kept by juice up/run."})
 final class StatusCommand implements Callable<Integer> {
   @Mixin Connection connection;
@@ -36,8 +36,15 @@ final class StatusCommand implements Callable<Integer> {
       for (String topic : names.all()) {
         System.out.printf("  %-44s %,d%n", topic, logSize(stack, topic));
       }
-      System.out.printf("%ningest lag (group %s): %,d records%n", names.groupId("ingest"),
-          GroupProgress.lag(stack.admin(), names.groupId("ingest"), List.of(names.demonstrationsRaw(), names.preferencesRaw())));
+      System.out.println("\nconsumer lag (records not yet consumed and committed, per group):");
+      Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+      groups.put("ingest", List.of(names.demonstrationsRaw(), names.preferencesRaw()));
+      groups.put("sampler", List.of(names.rollouts()));
+      groups.put("scorer", List.of(names.samples()));
+      groups.put("reward-trainer", List.of(names.samples()));
+      groups.put("policy-trainer", List.of(names.samples(), names.scored()));
+      groups.forEach((service, topics) -> System.out.printf("  %-16s %-36s %,d%n", service, names.groupId(service),
+          GroupProgress.lag(stack.admin(), names.groupId(service), topics)));
 
       var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
       Map<String, ModelManifest> newest = new TreeMap<>();
@@ -55,6 +62,18 @@ final class StatusCommand implements Callable<Integer> {
       TopicReader.read(stack.clientProps(), names.metrics(), Map.of(), new StringDeserializer(),
           new AvroDeserializer<>(registry, MetricEvent.class), Duration.ofMinutes(1),
           r -> latest.put(r.value().getService() + " " + r.value().getName(), r.value()));
+      MetricEvent staleness = latest.get("sampler sampler.staleness");
+      if (staleness != null) {
+        System.out.printf("%nsampler staleness (versions the generating policy was ahead of the one requested): %.0f%n",
+            staleness.getValue());
+      }
+      ModelManifest policy = newest.get("policy");
+      if (policy != null) {
+        double round = policy.getMetrics().getOrDefault("round", -1.0);
+        System.out.printf("phase: %s%s, policy v%d%s%n", policy.getAlgorithm(),
+            round < 0 ? "" : " round " + ((long) round + 1), policy.getVersion(),
+            policy.getMetrics().getOrDefault("final", 0.0) >= 1 ? " (finished)" : "");
+      }
       System.out.println("\nmetrics (latest value per service and name):");
       if (latest.isEmpty()) System.out.println("  none yet");
       latest.forEach((k, e) -> System.out.printf("  %-52s %12.4f  step %d%s%s%n", k, e.getValue(), e.getStep(),

@@ -2,7 +2,6 @@ package dev.juice.common.weights;
 
 import dev.juice.avro.ModelManifest;
 import dev.juice.avro.WeightChunk;
-import dev.juice.common.Hashing;
 import dev.juice.common.avro.AvroDeserializer;
 import dev.juice.common.avro.SchemaRegistryClient;
 import java.nio.ByteBuffer;
@@ -127,27 +126,11 @@ public final class WeightSubscriber implements AutoCloseable {
     Map<Integer, byte[]> chunks = byVersion.get(version);
     try {
       if (version <= current.getOrDefault(model, -1L)) return;
-      if (chunks == null || chunks.size() != m.getChunkCount()) {
+      byte[] blob = WeightSnapshot.assemble(m, chunks);
+      if (blob == null) {
         rejected.incrementAndGet();
-        log.warn("weights {} v{}: {} of {} chunks present; keeping v{}", model, version,
+        log.warn("weights {} v{}: {} of {} chunks present or sha256 mismatch; keeping v{}", model, version,
             chunks == null ? 0 : chunks.size(), m.getChunkCount(), current.get(model));
-        return;
-      }
-      byte[] blob = new byte[(int) m.getByteSize()];
-      int off = 0;
-      for (int i = 0; i < m.getChunkCount(); i++) {
-        byte[] c = chunks.get(i);
-        if (c == null || off + c.length > blob.length) {
-          rejected.incrementAndGet();
-          log.warn("weights {} v{}: chunk {} missing or oversized; keeping v{}", model, version, i, current.get(model));
-          return;
-        }
-        System.arraycopy(c, 0, blob, off, c.length);
-        off += c.length;
-      }
-      if (off != blob.length || !Hashing.sha256Hex(blob).equals(m.getSha256())) {
-        rejected.incrementAndGet();
-        log.warn("weights {} v{}: sha256 mismatch; keeping v{}", model, version, current.get(model));
         return;
       }
       listener.onVersion(m, blob);
