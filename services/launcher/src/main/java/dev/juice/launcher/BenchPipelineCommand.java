@@ -109,7 +109,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
       try (NDManager root = Engines.newManager();
            PolicyModel policy = WeightsCodec.decodePolicy(baseBlob, root);
            PolicyModel reference = WeightsCodec.decodePolicy(baseBlob, root)) {
-        LocalPipeline.run(base, policy, reference, demoList, Progress.NONE, LocalPipeline.Versions.NONE);
+        long s0 = System.nanoTime();
+        double[] sftDone = {0};
+        List<LocalPipeline.RoundLog> logs = LocalPipeline.run(base, policy, reference, demoList, Progress.NONE,
+            (m, v, r, a) -> {
+              if (r == null) sftDone[0] = (System.nanoTime() - s0) / 1e9;
+            });
+        StringBuilder rounds = new StringBuilder();
+        for (LocalPipeline.RoundLog l : logs) rounds.append(String.format(" %.1f", l.seconds()));
+        System.out.printf("  in-process: SFT %.1f s, rounds%s s%n", sftDone[0], rounds);
         inProcessSha = WeightsCodec.sha256Hex(WeightsCodec.encode(policy));
       }
       double inProcess = (System.nanoTime() - t0) / 1e9;
@@ -127,6 +135,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         long k0 = System.nanoTime();
         RunDriver.Outcome o = RunDriver.run(s, run, base.withMaxStaleness(staleness), 1, 0, preset, false, false);
         kafka[staleness] = (System.nanoTime() - k0) / 1e9;
+        StringBuilder rounds = new StringBuilder();
+        for (RunDriver.Row row : o.rows()) rounds.append(String.format(" %s %.1f;", row.phase(), row.seconds()));
+        System.out.printf("  Kafka, maxStaleness %d:%s trainer %.1f s of %.1f s%n", staleness, rounds, o.seconds(), kafka[staleness]);
         sha[staleness] = o.result().sha256();
         s.close();
         System.out.printf("Kafka services, maxStaleness %d:     %7.1f s   ratio %.3f%n", staleness, kafka[staleness],

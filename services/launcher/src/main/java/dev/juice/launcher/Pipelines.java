@@ -81,7 +81,7 @@ final class Pipelines {
   }
 
   private static WorkerSettings worker(String id) {
-    return new WorkerSettings(id, 32, Duration.ofMinutes(30), true, Integer.parseInt(System.getenv().getOrDefault("JUICE_THREADS", "2")));
+    return new WorkerSettings(id, 128, Duration.ofMinutes(30), true, Integer.parseInt(System.getenv().getOrDefault("JUICE_THREADS", "2")));
   }
 
   static PolicyTrainerConfig trainerConfig(KafkaSettings kafka, String run, PipelineConfig c, String preset, boolean reuseSamples) {

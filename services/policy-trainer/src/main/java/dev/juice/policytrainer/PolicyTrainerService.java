@@ -92,6 +92,7 @@ public final class PolicyTrainerService {
 
   /** Runs the schedule to its end (or resumes it) and returns the final version. */
   public Result run() throws InterruptedException {
+    long start = System.nanoTime();
     Engines.pytorch();
     WeightSnapshot snapshot = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2));
     Journal journal = Journal.read(props, registry, topics.rollouts(), c.stages(), Duration.ofMinutes(2));
@@ -104,6 +105,8 @@ public final class PolicyTrainerService {
         if (step % 10 == 0 || step == total) metrics.publish("loss." + phase, loss, step, null, Map.of("detail", detail));
       };
       demos.catchUp(Duration.ofMinutes(2));
+      log.info("run '{}': state read in {} ms ({} demonstrations)", config.run(), (System.nanoTime() - start) / 1_000_000,
+          demos.all().size());
       var latest = snapshot.latest("policy");
       PolicyModel policy;
       long version;
@@ -139,6 +142,7 @@ public final class PolicyTrainerService {
             requests, Map.of(), null);
         metrics.publish("policy.version", version, 0, version, Map.of("phase", "sft"));
         listener.onPhase("sft-done", version);
+        log.info("run '{}': SFT published at {} ms", config.run(), (System.nanoTime() - start) / 1_000_000);
       } else if (c.algorithm() == Algorithm.RFT) {
         WeightSnapshot.Loaded ref = snapshot.latest("reference")
             .orElseThrow(() -> new IllegalStateException("RFT run '" + config.run() + "' has no reference model on its weights topic"));
@@ -156,20 +160,24 @@ public final class PolicyTrainerService {
           List<Rollout> planned = journal.round(k);
           int expected = planned.stream().mapToInt(Rollout::numSamples).sum();
           long current = version;
+          long w0 = System.nanoTime();
           learner.startRound(round);
           PolicyLearner.RoundResult result;
           int droppedNow;
+          double waited;
           if (c.algorithm() == Algorithm.RFT) {
             @SuppressWarnings("unchecked")
             RoundInputs<Sample.Scored> in = (RoundInputs<Sample.Scored>) inputs;
             var got = in.await(k, expected, s -> fresh(s.sample(), current), config.awaitInputs());
             droppedNow = got.dropped();
+            waited = (System.nanoTime() - w0) / 1e9;
             result = learner.rftRound(round, got.accepted(), progressAndMetrics);
           } else {
             @SuppressWarnings("unchecked")
             RoundInputs<Sample> in = (RoundInputs<Sample>) inputs;
             var got = in.await(k, expected, s -> fresh(s, current), config.awaitInputs());
             droppedNow = got.dropped();
+            waited = (System.nanoTime() - w0) / 1e9;
             demos.catchUp(Duration.ofMinutes(2));
             result = learner.irftRound(round, demos.byId(), got.accepted(), progressAndMetrics);
           }
@@ -190,6 +198,9 @@ public final class PolicyTrainerService {
           metrics.publish("policy.version", version, k, version, Map.of("phase", c.algorithm().label()));
           metrics.publish("round.dropped_stale", droppedNow, k, version, Map.of());
           metrics.publish("round.seconds", secs, k, version, Map.of());
+          metrics.publish("round.wait_seconds", waited, k, version, Map.of());
+          log.info("run '{}' {}: waited {} s for {} inputs, round took {} s", config.run(), round,
+              String.format("%.2f", waited), expected, String.format("%.2f", secs));
           listener.onRound(round, version, result, droppedNow, secs);
         }
         duplicates = inputs.duplicates();

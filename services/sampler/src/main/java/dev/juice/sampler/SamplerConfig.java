@@ -19,7 +19,7 @@ public record SamplerConfig(String run, KafkaSettings kafka, WorkerSettings work
     Env env = new Env(environment);
     String run = env.string("JUICE_RUN", "default");
     Topics.forRun(run);
-    return new SamplerConfig(run, KafkaSettings.fromEnv(env), WorkerSettings.fromEnv(env, 32),
+    return new SamplerConfig(run, KafkaSettings.fromEnv(env), WorkerSettings.fromEnv(env, 128),
         env.integer("JUICE_MAX_SAMPLES_PER_REQUEST", 64));
   }
 }
