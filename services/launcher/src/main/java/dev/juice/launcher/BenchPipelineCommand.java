@@ -122,11 +122,25 @@ final class BenchPipelineCommand implements Callable<Integer> {
       }
       double inProcess = (System.nanoTime() - t0) / 1e9;
       System.out.printf("in-process (direct calls):          %7.1f s%n", inProcess);
-      // 2) and 3) through Kafka, maxStaleness 0 and 1
+      // 2) and 3) through Kafka, maxStaleness 0 and 1, after a small warm-up run of the same code
+      // paths (class loading and JIT of the clients, serde and services; the in-process side had one)
       double[] kafka = new double[2];
       String[] sha = new String[2];
-      for (int staleness = 0; staleness <= 1; staleness++) {
-        String run = "bench" + staleness;
+      for (int staleness = -1; staleness <= 1; staleness++) {
+        String run = staleness < 0 ? "benchwarm" : "bench" + staleness;
+        if (staleness < 0) {
+          LocalStack w = LocalStack.external(stack.settings().bootstrapServers(), stack.settings().registryUrl(), run, 4);
+          IngestCommand.ingest(w, raw.subList(0, Math.min(64, raw.size())), "demonstrations", true,
+              Files.createTempDirectory("juice-bench-streams"), Duration.ofMinutes(5), false);
+          try (WeightPublisher pub = new WeightPublisher(w.clientProps(), registry, w.topics().names().weights(), run,
+              w.topics().names().groupId("bench"))) {
+            pub.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of()), baseBlob);
+          }
+          RunDriver.run(w, run, base.withStages(1).withTraining(base.sft().withEpochs(1), base.policy().withEpochs(1),
+              base.reward()), 1, 0, preset, false, false);
+          w.close();
+          continue;
+        }
         LocalStack s = LocalStack.external(stack.settings().bootstrapServers(), stack.settings().registryUrl(), run, 4);
         try (WeightPublisher pub = new WeightPublisher(s.clientProps(), registry, s.topics().names().weights(), run,
             s.topics().names().groupId("bench"))) {

@@ -66,12 +66,15 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
+  private final int maxBatch;
+  private final Duration fillWindow = Duration.ofMillis(50);
 
   public ExactlyOnceWorker(String name, Map<String, Object> clientProps, SchemaRegistryClient registry, String inputTopic,
       String groupId, String transactionalId, int maxPollRecords, String dlqTopic, Handler handler) {
     this.name = name;
     this.dlqTopic = dlqTopic;
     this.handler = handler;
+    this.maxBatch = maxPollRecords;
     this.values = new AvroSerializer<>(registry, true, false);
     this.consumer = new KafkaConsumer<>(ClientProps.consumer(clientProps, groupId, maxPollRecords),
         new StringDeserializer(), new ByteArrayDeserializer());
@@ -90,7 +93,14 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
         if (polled.isEmpty()) continue;
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
         polled.forEach(batch::add);
-        processBatch(polled, batch);
+        // a short fill window: records written together (one round's requests) but fetched from
+        // several partitions in separate responses become one batch, and one efficient model call
+        long until = System.nanoTime() + fillWindow.toNanos();
+        while (batch.size() < maxBatch && System.nanoTime() < until) {
+          ConsumerRecords<String, byte[]> more = consumer.poll(Duration.ofMillis(10));
+          more.forEach(batch::add);
+        }
+        processBatch(batch);
       }
     } catch (WakeupException e) {
       if (running.get()) throw e;
@@ -106,13 +116,13 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private void processBatch(ConsumerRecords<String, byte[]> polled, List<ConsumerRecord<String, byte[]>> batch) {
+  private void processBatch(List<ConsumerRecord<String, byte[]>> batch) {
     Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
     Map<TopicPartition, Long> first = new HashMap<>();
-    for (TopicPartition tp : polled.partitions()) {
-      List<ConsumerRecord<String, byte[]>> rs = polled.records(tp);
-      first.put(tp, rs.get(0).offset());
-      next.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+    for (ConsumerRecord<String, byte[]> r : batch) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      first.merge(tp, r.offset(), Math::min);
+      next.merge(tp, new OffsetAndMetadata(r.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     Sink sink = new Sink() {

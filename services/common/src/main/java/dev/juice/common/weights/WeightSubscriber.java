@@ -59,7 +59,7 @@ public final class WeightSubscriber implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroDeserializer.specificByWriterSchema(registry));
     TopicPartition tp = new TopicPartition(topic, 0);

@@ -40,8 +40,18 @@ public final class LocalPipeline {
       Progress progress, Versions versions) {
     PolicyLearner learner = new PolicyLearner(policy, reference, c);
     learner.sft(demos, progress);
+    versions.onVersion("policy", 1, null, "sft");
+    return rounds(c, policy, reference, demos, progress, versions);
+  }
+
+  /**
+   * The algorithm's rounds only, from a policy that is already the SFT model (so several algorithms
+   * can start from one SFT run); the reference is set to it.
+   */
+  public static List<RoundLog> rounds(PipelineConfig c, PolicyModel policy, PolicyModel reference, List<Demo> demos,
+      Progress progress, Versions versions) {
+    PolicyLearner learner = new PolicyLearner(policy, reference, c);
     long version = 1;
-    versions.onVersion("policy", version, null, "sft");
     learner.freezeReference();
     List<RoundLog> logs = new ArrayList<>();
     if (c.rounds() == 0) return logs;
