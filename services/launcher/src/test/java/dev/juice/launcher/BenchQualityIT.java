@@ -1,0 +1,59 @@
+package dev.juice.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.juice.common.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `juice bench quality --quick` produces every row and plot (the outcomes are the benchmark's business). */
+class BenchQualityIT {
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void quickBenchmarkProducesEveryRowAndPlot() throws Exception {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    Path report = tmp.resolve("report");
+    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      System.setOut(ps);
+      assertEquals(0, Juice.execute("bench", "quality", "--quick", "--report", report.toString()), buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+    }
+    String out = buf.toString(StandardCharsets.UTF_8);
+    for (String row : List.of("| base | — |", "| SFT | 0.0 |", "| SPIN (T=1) | 0.0 |", "| IRFT (T=2) | 0.0 |", "| RFT | 0.0 |",
+        "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |")) {
+      assertTrue(out.contains(row), "row " + row + " in\n" + out);
+    }
+    JsonNode results = Json.mapper().readTree(Files.readString(report.resolve("results.json")));
+    assertEquals(9, results.size());
+    List<String> problems = new ArrayList<>();
+    for (JsonNode r : results) {
+      double g = r.get("goldReward").asDouble();
+      if (!(g >= -1 && g <= 1)) problems.add(r + ": gold outside [-1, 1]");
+      double w = r.get("realWordShare").asDouble();
+      if (!(w >= 0 && w <= 1)) problems.add(r + ": real-word share outside [0, 1]");
+      if (!r.get("method").asText().equals("base") && !r.has("winRateVsSft")) problems.add(r + ": no win rate");
+    }
+    assertEquals(List.of(), problems);
+    for (String f : List.of("summary.md", "gold-reward.png", "reward-vs-kl.png")) {
+      assertTrue(Files.size(report.resolve(f)) > 1000, f + " written");
+    }
+    byte[] png = Files.readAllBytes(report.resolve("gold-reward.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+  }
+}
