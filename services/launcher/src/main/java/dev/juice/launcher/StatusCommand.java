@@ -36,15 +36,25 @@ final class StatusCommand implements Callable<Integer> {
       for (String topic : names.all()) {
         System.out.printf("  %-44s %,d%n", topic, logSize(stack, topic));
       }
-      System.out.println("\nconsumer lag (records not yet consumed and committed, per group):");
+      System.out.println("\nconsumer lag (offsets not yet consumed and committed, per group; a transaction's closing marker");
+      System.out.println("counts 1 per partition, so a caught-up group on a transactional topic shows up to its partition count):");
       Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
       groups.put("ingest", List.of(names.demonstrationsRaw(), names.preferencesRaw()));
       groups.put("sampler", List.of(names.rollouts()));
       groups.put("scorer", List.of(names.samples()));
       groups.put("reward-trainer", List.of(names.samples()));
       groups.put("policy-trainer", List.of(names.samples(), names.scored()));
-      groups.forEach((service, topics) -> System.out.printf("  %-16s %-36s %,d%n", service, names.groupId(service),
-          GroupProgress.lag(stack.admin(), names.groupId(service), topics)));
+      groups.forEach((service, topics) -> {
+        String group = names.groupId(service);
+        boolean committed;
+        try {
+          committed = !stack.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty();
+        } catch (Exception e) {
+          committed = false;
+        }
+        if (committed) System.out.printf("  %-16s %-36s %,d%n", service, group, GroupProgress.lag(stack.admin(), group, topics));
+        else System.out.printf("  %-16s %-36s — (no committed offsets: not used by this run yet)%n", service, group);
+      });
 
       var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
       Map<String, ModelManifest> newest = new TreeMap<>();

@@ -62,24 +62,29 @@ class JuiceCliIT {
   }
 
   @Test
-  void quickRunTrainsBaseSftAndIrftAndPublishesEachPhase() throws Exception {
+  void quickRunTrainsBaseSftAndIrftThroughTheServicesAndStatusReadsItBack() throws Exception {
     String data = tmp.resolve("data").toString();
     String out = run("run", "--quick", "--run", "q", "--out", tmp.toString(), "--data-dir", data);
-    for (String phase : List.of("| pretrain |", "| sft |", "| irft |")) assertTrue(out.contains(phase), out);
-    var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
-    assertEquals(3, metrics.get("phases").size());
-    for (int i = 0; i < 3; i++) {
-      var phase = metrics.get("phases").get(i);
-      assertEquals(i + 1, phase.get("policyVersion").asInt());
-      assertTrue(Double.isFinite(phase.get("heldOutNllPerChar").asDouble()));
-      assertTrue(Files.size(tmp.resolve("q/policy-" + phase.get("phase").asText() + ".weights")) > 100_000);
+    for (String row : List.of("| base (pre-train) |", "| sft | v1 |", "| irft stage 1/2 | v2 |", "| irft stage 2/2 | v3 |")) {
+      assertTrue(out.contains(row), row + " in\n" + out);
     }
-    assertTrue(metrics.get("phases").get(2).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
-    // the run's topics were kept: status reads the weight versions and metrics back from them
+    var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
+    assertEquals(4, metrics.get("phases").size());
+    assertEquals(3, metrics.get("finalPolicyVersion").asInt());
+    assertEquals("irft", metrics.get("config").get("JUICE_ALGORITHM").asText());
+    for (String m : List.of("base", "sft", "irft")) assertTrue(Double.isFinite(metrics.get("heldOutNllPerChar").get(m).asDouble()), m);
+    for (String f : List.of("base.weights", "policy-sft.weights", "policy-final.weights")) {
+      assertTrue(Files.size(tmp.resolve("q").resolve(f)) > 100_000, f);
+    }
+    assertTrue(metrics.get("phases").get(3).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
+    // the run's topics were kept: status reads phase, lag, versions and metrics back from them
     String status = run("status", "--data-dir", data, "--run", "q");
     assertTrue(status.contains("policy     v3"), status);
+    assertTrue(status.contains("phase: irft round 2, policy v3 (finished)"), status);
+    assertTrue(status.matches("(?s).*sampler\\s+juice\\.q\\.sampler\\s+[0-4]\\n.*"), "sampler caught up (markers only)\n" + status);
+    assertTrue(status.matches("(?s).*scorer\\s+juice\\.q\\.scorer\\s+— \\(no committed offsets.*"), "IRFT runs no scorer\n" + status);
     assertTrue(status.contains("policy-trainer loss.irft"), status);
-    assertTrue(status.contains("policy-trainer heldout.response_nll_per_char"), status);
+    assertTrue(status.contains("launcher heldout.response_nll_per_char"), status);
     assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
   }
 
