@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.juice.common.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +21,8 @@ class BenchQualityIT {
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void quickBenchmarkProducesEveryRowAndPlot() throws Exception {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
     Path report = tmp.resolve("report");
-    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      System.setOut(ps);
-      assertEquals(0, Juice.execute("bench", "quality", "--quick", "--report", report.toString()), buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
+    String out = Cli.juice("bench", "quality", "--quick", "--report", report.toString());
     for (String row : List.of("| base | — |", "| SFT | 0.0 |", "| SPIN (T=1) | 0.0 |", "| IRFT (T=2) | 0.0 |", "| RFT | 0.0 |",
         "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |")) {
       assertTrue(out.contains(row), "row " + row + " in\n" + out);

@@ -3,9 +3,6 @@ package dev.juice.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,16 +14,7 @@ class JuiceCliIT {
   @TempDir Path tmp;
 
   private static String run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      System.setOut(ps);
-      int rc = Juice.execute(args);
-      assertEquals(0, rc, "exit code of juice " + String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    return Cli.juice(args);
   }
 
   @Test

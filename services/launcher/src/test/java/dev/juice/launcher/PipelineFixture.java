@@ -47,26 +47,23 @@ final class PipelineFixture {
   }
 
   static List<RolloutRequest> rollouts(LocalStack stack) {
-    var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
-    List<RolloutRequest> out = new ArrayList<>();
-    TopicReader.read(stack.clientProps(), stack.topics().names().rollouts(), Map.of(), new StringDeserializer(),
-        new AvroDeserializer<>(registry, RolloutRequest.class), Duration.ofMinutes(1), r -> out.add(r.value()));
-    return out;
+    return read(stack, stack.topics().names().rollouts(), RolloutRequest.class);
   }
 
   static List<PolicySample> samples(LocalStack stack) {
-    var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
-    List<PolicySample> out = new ArrayList<>();
-    TopicReader.read(stack.clientProps(), stack.topics().names().samples(), Map.of(), new StringDeserializer(),
-        new AvroDeserializer<>(registry, PolicySample.class), Duration.ofMinutes(1), r -> out.add(r.value()));
-    return out;
+    return read(stack, stack.topics().names().samples(), PolicySample.class);
   }
 
   static List<ScoredSample> scored(LocalStack stack) {
+    return read(stack, stack.topics().names().scored(), ScoredSample.class);
+  }
+
+  /** Every committed record of a topic. */
+  static <T> List<T> read(LocalStack stack, String topic, Class<T> type) {
     var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
-    List<ScoredSample> out = new ArrayList<>();
-    TopicReader.read(stack.clientProps(), stack.topics().names().scored(), Map.of(), new StringDeserializer(),
-        new AvroDeserializer<>(registry, ScoredSample.class), Duration.ofMinutes(1), r -> out.add(r.value()));
+    List<T> out = new ArrayList<>();
+    TopicReader.read(stack.clientProps(), topic, Map.of(), new StringDeserializer(),
+        new AvroDeserializer<>(registry, type), Duration.ofMinutes(1), r -> out.add(r.value()));
     return out;
   }
 

@@ -8,9 +8,6 @@ import dev.juice.model.algo.Progress;
 import dev.juice.model.pipeline.Algorithm;
 import dev.juice.model.pipeline.PipelineConfig;
 import dev.juice.policytrainer.PolicyTrainerService;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,15 +21,7 @@ class ReplayIT {
   @TempDir Path tmp;
 
   private static String juice(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      System.setOut(ps);
-      assertEquals(0, Juice.execute(args), "juice " + String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    return Cli.juice(args);
   }
 
   private static String sha(String out) {

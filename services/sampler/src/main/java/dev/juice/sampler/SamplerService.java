@@ -16,15 +16,14 @@ import dev.juice.pipeline.Convert;
 import dev.juice.pipeline.ExactlyOnceWorker;
 import dev.juice.pipeline.HotSwapModel;
 import dev.juice.pipeline.WeightsWatch;
+import dev.juice.pipeline.WorkerRuntime;
 import ai.djl.ndarray.NDManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +45,7 @@ public final class SamplerService implements AutoCloseable {
   private final HotSwapModel<PolicyModel> policy;
   private final WeightsWatch watch;
   private final MetricsPublisher metrics;
-  private final ExactlyOnceWorker worker;
-  private final Thread thread;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final CountDownLatch done = new CountDownLatch(1);
+  private WorkerRuntime runtime; // set at the end of the constructor; the handler reads it only once running
   private long samples;
 
   private SamplerService(SamplerConfig config) {
@@ -63,7 +59,7 @@ public final class SamplerService implements AutoCloseable {
     this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("policy", policy));
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "sampler", config.worker().instanceId());
     AvroDeserializer<RolloutRequest> requests = new AvroDeserializer<>(registry, RolloutRequest.class);
-    this.worker = new ExactlyOnceWorker("sampler-" + config.worker().instanceId(), props, registry, topics.rollouts(),
+    ExactlyOnceWorker worker = new ExactlyOnceWorker("sampler-" + config.worker().instanceId(), props, registry, topics.rollouts(),
         topics.groupId("sampler"), topics.groupId("sampler") + "-" + config.worker().instanceId(),
         config.worker().maxPollRecords(), topics.deadLetters(), (batch, sink) -> {
           List<Rollout> rollouts = new ArrayList<>();
@@ -88,7 +84,7 @@ public final class SamplerService implements AutoCloseable {
             wanted = Math.max(wanted, ro.policyVersion());
           }
           if (rollouts.isEmpty()) return;
-          PolicyModel model = policy.atLeast(wanted, config.worker().awaitWeights(), running::get);
+          PolicyModel model = policy.atLeast(wanted, config.worker().awaitWeights(), () -> this.runtime.running());
           if (model == null) throw new TimeoutException("policy v" + wanted + " not available (holding v" + policy.available() + ")");
           long version = policy.loaded();
           long t0 = System.nanoTime();
@@ -104,13 +100,8 @@ public final class SamplerService implements AutoCloseable {
           metrics.publish("sampler.tokens_per_sec", tokens / secs, samples, version, Map.of());
           metrics.publish("sampler.staleness", version - wanted, samples, version, Map.of());
         });
-    this.thread = new Thread(() -> {
-      try {
-        worker.run();
-      } finally {
-        done.countDown();
-      }
-    }, "sampler-" + config.worker().instanceId());
+    this.runtime = new WorkerRuntime("sampler-" + config.worker().instanceId(), worker,
+        List.of(watch, metrics, policy::close, manager));
   }
 
   /** Request fields the sampler cannot honour; the message names the rule, never the text. */
@@ -127,25 +118,14 @@ public final class SamplerService implements AutoCloseable {
 
   public static SamplerService start(SamplerConfig config) {
     SamplerService s = new SamplerService(config);
-    s.thread.start();
-    if (config.worker().exitWhenDone()) {
-      Thread stopper = new Thread(() -> {
-        while (s.running.get() && !s.watch.finished()) sleep(200);
-        if (s.running.get()) {
-          log.info("sampler {}: run '{}' finished; stopping", config.worker().instanceId(), config.run());
-          s.close();
-        }
-      }, "sampler-exit-when-done");
-      stopper.setDaemon(true);
-      stopper.start();
-    }
+    s.runtime.start(config.worker().exitWhenDone() ? s.watch::finished : null);
     log.info("sampler {} started for run '{}'", config.worker().instanceId(), config.run());
     return s;
   }
 
   /** Waits until the worker stopped (closed, fenced, or the run finished). */
   public void await() throws InterruptedException {
-    done.await();
+    runtime.await();
   }
 
   public long samples() {
@@ -153,25 +133,12 @@ public final class SamplerService implements AutoCloseable {
   }
 
   public ExactlyOnceWorker worker() {
-    return worker;
+    return runtime.worker();
   }
 
   @Override
   public void close() {
-    if (!running.getAndSet(false)) return;
-    worker.close();
-    watch.close();
-    metrics.close();
-    policy.close();
-    manager.close();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    runtime.close();
   }
 
   public static void main(String[] args) throws InterruptedException {

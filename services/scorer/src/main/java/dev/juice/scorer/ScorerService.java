@@ -15,12 +15,11 @@ import dev.juice.pipeline.Convert;
 import dev.juice.pipeline.ExactlyOnceWorker;
 import dev.juice.pipeline.HotSwapModel;
 import dev.juice.pipeline.WeightsWatch;
+import dev.juice.pipeline.WorkerRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +38,7 @@ public final class ScorerService implements AutoCloseable {
   private final HotSwapModel<RewardModel> reward;
   private final WeightsWatch watch;
   private final MetricsPublisher metrics;
-  private final ExactlyOnceWorker worker;
-  private final Thread thread;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final CountDownLatch done = new CountDownLatch(1);
+  private WorkerRuntime runtime; // set at the end of the constructor; the handler reads it only once running
   private final ScorerConfig config;
   private long scored;
 
@@ -57,7 +53,7 @@ public final class ScorerService implements AutoCloseable {
     this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("reward", reward));
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "scorer", config.worker().instanceId());
     AvroDeserializer<PolicySample> samples = new AvroDeserializer<>(registry, PolicySample.class);
-    this.worker = new ExactlyOnceWorker("scorer-" + config.worker().instanceId(), props, registry, topics.samples(),
+    ExactlyOnceWorker worker = new ExactlyOnceWorker("scorer-" + config.worker().instanceId(), props, registry, topics.samples(),
         topics.groupId("scorer"), topics.groupId("scorer") + "-" + config.worker().instanceId(),
         config.worker().maxPollRecords(), topics.deadLetters(), (batch, sink) -> {
           List<PolicySample> todo = new ArrayList<>();
@@ -75,7 +71,7 @@ public final class ScorerService implements AutoCloseable {
             wanted = Math.max(wanted, p.getLineage().getRewardVersion());
           }
           if (todo.isEmpty()) return;
-          RewardModel rm = reward.atLeast(wanted, config.worker().awaitWeights(), running::get);
+          RewardModel rm = reward.atLeast(wanted, config.worker().awaitWeights(), () -> this.runtime.running());
           if (rm == null) throw new TimeoutException("reward v" + wanted + " not available (holding v" + reward.available() + ")");
           long version = reward.loaded();
           double[] r = RewardLearner.scoreSamples(rm, todo.stream().map(p -> Convert.sample(p, 1)).toList());
@@ -85,35 +81,19 @@ public final class ScorerService implements AutoCloseable {
           scored += todo.size();
           metrics.publish("scorer.scored", scored, scored, version, Map.of());
         });
-    this.thread = new Thread(() -> {
-      try {
-        worker.run();
-      } finally {
-        done.countDown();
-      }
-    }, "scorer-" + config.worker().instanceId());
+    this.runtime = new WorkerRuntime("scorer-" + config.worker().instanceId(), worker,
+        List.of(watch, metrics, reward::close, manager));
   }
 
   public static ScorerService start(ScorerConfig config) {
     ScorerService s = new ScorerService(config);
-    s.thread.start();
-    if (config.worker().exitWhenDone()) {
-      Thread stopper = new Thread(() -> {
-        while (s.running.get() && !s.watch.finished()) sleep(200);
-        if (s.running.get()) {
-          log.info("scorer {}: run '{}' finished; stopping", config.worker().instanceId(), config.run());
-          s.close();
-        }
-      }, "scorer-exit-when-done");
-      stopper.setDaemon(true);
-      stopper.start();
-    }
+    s.runtime.start(config.worker().exitWhenDone() ? s.watch::finished : null);
     log.info("scorer {} started for run '{}'", config.worker().instanceId(), config.run());
     return s;
   }
 
   public void await() throws InterruptedException {
-    done.await();
+    runtime.await();
   }
 
   public long scored() {
@@ -122,20 +102,7 @@ public final class ScorerService implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!running.getAndSet(false)) return;
-    worker.close();
-    watch.close();
-    metrics.close();
-    reward.close();
-    manager.close();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    runtime.close();
   }
 
   public static void main(String[] args) throws InterruptedException {
