@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--scorers", defaultValue = "1", description = "Scorer replicas in this process, RFT only (default: ${DEFAULT-VALUE}).")
   int scorers;
 
+  @Option(names = "--evaluate", description = "Also run the evaluator: every policy version scored with the VADER gold "
+      + "reward on up to 128 held-out prompts × 4 samples (adds about a minute per version with the small model).")
+  boolean evaluate;
+
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the worker topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -139,12 +143,36 @@ final class RunCommand implements Callable<Integer> {
         phases.addObject().put("phase", "base").put("loss", loss).put("heldOutNllPerChar", baseNll).put("seconds", secs);
       }
 
+      dev.juice.evaluator.EvaluatorService evaluator = null;
+      if (evaluate) {
+        Path promptsFile = dir.resolve("eval-prompts.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (Example e : heldOutDemos) lines.add(Json.mapper().createObjectNode().put("prompt", e.prompt()).toString());
+        Files.write(promptsFile, lines);
+        evaluator = dev.juice.evaluator.EvaluatorService.start(new dev.juice.evaluator.EvaluatorConfig(run, stack.settings(),
+            promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true));
+      }
       RunDriver.Outcome o = RunDriver.run(stack, run, c, samplers, scorers, quick ? "tiny" : preset, false, true);
       for (RunDriver.Row r : o.rows()) {
         table.append(String.format("| %s | v%d | %s | %s | %d | %.0f |%n", r.phase(), r.version(),
             Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss()), r.pairs() == 0 ? "—" : r.pairs(), r.dropped(), r.seconds()));
         phases.addObject().put("phase", r.phase()).put("policyVersion", r.version()).put("loss", r.loss())
             .put("pairs", r.pairs()).put("droppedStale", r.dropped()).put("seconds", r.seconds());
+      }
+      if (evaluator != null) {
+        System.out.println("waiting for the evaluator to score the final version...");
+        evaluator.await(30, java.util.concurrent.TimeUnit.MINUTES);
+        evaluator.close();
+        StringBuilder ev = new StringBuilder(String.format("%nGold reward (VADER) on %d held-out prompts × 4 samples:%n",
+            Math.min(heldOutDemos.size(), quick ? 32 : 128)));
+        for (var row : evaluator.rows()) {
+          ev.append(String.format("  v%d %-5s gold %+.3f  share positive %.3f  win vs SFT %.2f  KL %.2f  distinct-2 %.3f  real words %.3f%n",
+              row.version(), row.algorithm(), row.result().goldReward(), row.result().sharePositive(), row.result().winRateVsSft(),
+              row.result().kl(), row.result().distinct2(), row.result().realWordShare()));
+          phases.addObject().put("phase", "eval v" + row.version()).put("goldReward", row.result().goldReward())
+              .put("winRateVsSft", row.result().winRateVsSft()).put("kl", row.result().kl());
+        }
+        evalText = ev.toString();
       }
       WeightSnapshot snap = WeightSnapshot.read(stack.clientProps(), registry, stack.topics().names().weights(), Duration.ofMinutes(1));
       byte[] sftBlob = snap.latest("reference").orElseThrow().blob();
@@ -166,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
       table.append(String.format("%nHeld-out response NLL/char (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
           heldOutDemos.size(), baseNll, sftNll, c.algorithm().label(), finalNll));
       table.append(String.format("Final policy v%d, sha256 %s%n", o.result().version(), o.result().sha256()));
+      table.append(evalText);
     }
     System.out.println();
     System.out.print(table);
@@ -174,6 +203,8 @@ final class RunCommand implements Callable<Integer> {
     System.out.printf("%ndone in %.1f s; artefacts in %s (summary.md, metrics.json, *.weights)%n", (System.nanoTime() - t0) / 1e9, dir);
     return 0;
   }
+
+  private String evalText = "";
 
   /** The smoke-run schedule: 2 stages, short generations, one epoch each. */
   static PipelineConfig quickDefaults(Algorithm a, long seed) {

@@ -14,10 +14,10 @@ import picocli.CommandLine.Parameters;
 /** Runs one service against an existing cluster, configured like its container: by JUICE_* / KAFKA_* variables. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run one service against an existing Kafka, as its container would.",
-        "SERVICE: registry | ingest | sampler | scorer | policy-trainer | reward-trainer.",
+        "SERVICE: registry | ingest | sampler | scorer | policy-trainer | reward-trainer | evaluator.",
         "Options override the JUICE_* environment variables; the trainers read the algorithm settings from JUICE_* too."})
 final class ServeCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "SERVICE", description = "registry, ingest, sampler, scorer, policy-trainer or reward-trainer")
+  @Parameters(paramLabel = "SERVICE", description = "registry, ingest, sampler, scorer, policy-trainer, reward-trainer or evaluator")
   String service;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers (JUICE_BOOTSTRAP).")
@@ -72,8 +72,14 @@ final class ServeCommand implements Callable<Integer> {
             new ProgressBars(true)).run(() -> true);
         System.out.printf("reward-trainer finished at reward v%d%n", v);
       }
+      case "evaluator" -> {
+        var s = dev.juice.evaluator.EvaluatorService.start(dev.juice.evaluator.EvaluatorConfig.fromEnv(env));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        s.await(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
+        s.close();
+      }
       default -> throw new IllegalArgumentException("unknown service '" + service
-          + "'; expected registry, ingest, sampler, scorer, policy-trainer or reward-trainer");
+          + "'; expected registry, ingest, sampler, scorer, policy-trainer, reward-trainer or evaluator");
     }
     return 0;
   }

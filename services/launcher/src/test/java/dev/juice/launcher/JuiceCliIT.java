@@ -52,12 +52,12 @@ class JuiceCliIT {
   @Test
   void quickRunTrainsBaseSftAndIrftThroughTheServicesAndStatusReadsItBack() throws Exception {
     String data = tmp.resolve("data").toString();
-    String out = run("run", "--quick", "--run", "q", "--out", tmp.toString(), "--data-dir", data);
+    String out = run("run", "--quick", "--evaluate", "--run", "q", "--out", tmp.toString(), "--data-dir", data);
     for (String row : List.of("| base (pre-train) |", "| sft | v1 |", "| irft stage 1/2 | v2 |", "| irft stage 2/2 | v3 |")) {
       assertTrue(out.contains(row), row + " in\n" + out);
     }
     var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
-    assertEquals(4, metrics.get("phases").size());
+    assertEquals(7, metrics.get("phases").size(), "base, sft, 2 stages, 3 evaluations");
     assertEquals(3, metrics.get("finalPolicyVersion").asInt());
     assertEquals("irft", metrics.get("config").get("JUICE_ALGORITHM").asText());
     for (String m : List.of("base", "sft", "irft")) assertTrue(Double.isFinite(metrics.get("heldOutNllPerChar").get(m).asDouble()), m);
@@ -65,6 +65,10 @@ class JuiceCliIT {
       assertTrue(Files.size(tmp.resolve("q").resolve(f)) > 100_000, f);
     }
     assertTrue(metrics.get("phases").get(3).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
+    // the evaluator scored every policy version (v1 = SFT, v2, v3) against the gold reward
+    assertTrue(out.matches("(?s).*Gold reward \\(VADER\\).*v1 sft .*v2 irft .*v3 irft .*"), out);
+    assertTrue(Files.size(tmp.resolve("q/eval/gold-per-version.png")) > 1000);
+    assertTrue(Files.readString(tmp.resolve("q/eval/summary.md")).contains("| v3 | irft |"));
     // the run's topics were kept: status reads phase, lag, versions and metrics back from them
     String status = run("status", "--data-dir", data, "--run", "q");
     assertTrue(status.contains("policy     v3"), status);
@@ -73,6 +77,7 @@ class JuiceCliIT {
     assertTrue(status.matches("(?s).*scorer\\s+juice\\.q\\.scorer\\s+— \\(no committed offsets.*"), "IRFT runs no scorer\n" + status);
     assertTrue(status.contains("policy-trainer loss.irft"), status);
     assertTrue(status.contains("launcher heldout.response_nll_per_char"), status);
+    assertTrue(status.contains("evaluator eval.gold_reward"), status);
     assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
   }
 
