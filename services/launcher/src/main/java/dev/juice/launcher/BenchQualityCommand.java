@@ -58,6 +58,19 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--report", defaultValue = "runs/quality", description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path report;
 
+  @Option(names = "--methods", split = ",", defaultValue = "spin,irft,rft",
+      description = "Methods after SFT (default: ${DEFAULT-VALUE}).")
+  List<String> only;
+
+  @Option(names = "--policy-lr", description = "Policy-step learning rate of SPIN/IRFT (default 1e-4) — for sweeps.")
+  Float policyLr;
+
+  @Option(names = "--beta", description = "SPIN/IRFT beta (default 0.1) — for sweeps.")
+  Double beta;
+
+  @Option(names = "--epochs-per-round", description = "SPIN/IRFT epochs per round (default 2) — for sweeps.")
+  Integer epochsPerRound;
+
   @Option(names = "--json", description = "Also write the figures to this JSON file.")
   Path json;
 
@@ -105,9 +118,11 @@ final class BenchQualityCommand implements Callable<Integer> {
             print(rows.get(rows.size() - 1));
             byte[] sftBlob = WeightsCodec.encode(sft);
             Map<String, PipelineConfig> methods = new LinkedHashMap<>();
-            methods.put("SPIN (T=1)", config(Algorithm.SPIN, seed, maxNew).withIterations(1));
-            methods.put(quick ? "IRFT (T=2)" : "IRFT (T=5)", config(Algorithm.IRFT, seed, maxNew).withStages(quick ? 2 : 5));
-            methods.put("RFT", config(Algorithm.RFT, seed, maxNew).withStages(quick ? 2 : 5));
+            if (only.contains("spin")) methods.put("SPIN (T=1)", config(Algorithm.SPIN, seed, maxNew).withIterations(1));
+            if (only.contains("irft")) {
+              methods.put(quick ? "IRFT (T=2)" : "IRFT (T=5)", config(Algorithm.IRFT, seed, maxNew).withStages(quick ? 2 : 5));
+            }
+            if (only.contains("rft")) methods.put("RFT", config(Algorithm.RFT, seed, maxNew).withStages(quick ? 2 : 5));
             for (var m : methods.entrySet()) {
               long tm = System.nanoTime();
               try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel ref = WeightsCodec.decodePolicy(sftBlob, root)) {
@@ -163,6 +178,12 @@ final class BenchQualityCommand implements Callable<Integer> {
   private PipelineConfig config(Algorithm a, long seed, int maxNew) {
     PipelineConfig d = PipelineConfig.defaults(a, seed).withMaxNewTokens(maxNew);
     if (quick) d = d.withTraining(d.sft().withEpochs(1), d.policy().withEpochs(1), d.reward().withEpochs(1));
+    if (a != Algorithm.RFT) {
+      if (beta != null) d = d.withBeta(beta);
+      var p = d.policy();
+      d = d.withTraining(d.sft(), new TrainConfig(epochsPerRound != null ? epochsPerRound : p.epochs(), p.batchSize(),
+          policyLr != null ? policyLr : p.learningRate(), p.weightDecay(), p.clipNorm(), p.seed()), d.reward());
+    }
     return d;
   }
 
