@@ -37,11 +37,7 @@ final class ReplayCommand implements Callable<Integer> {
       + "instead of regenerating them; keeps its schedule (stages, iterations, samples per prompt).")
   boolean reuseSamples;
 
-  @Option(names = "--samplers", defaultValue = "1", description = "Sampler replicas in this process (default: ${DEFAULT-VALUE}).")
-  int samplers;
-
-  @Option(names = "--scorers", defaultValue = "1", description = "Scorer replicas in this process, RFT only (default: ${DEFAULT-VALUE}).")
-  int scorers;
+  @Mixin WorkerOptions workers;
 
   @Override
   public Integer call() throws Exception {
@@ -82,7 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
         System.out.printf("reusing %d recorded requests, %d samples, %d scores%n", q, s, sc);
       }
       System.out.println("settings: " + PipelineEnv.toEnv(c));
-      RunDriver.Outcome o = RunDriver.run(stack, run, c, samplers, scorers, "small", reuseSamples, true);
+      RunDriver.Outcome o = RunDriver.run(stack, run, c, workers.samplers, workers.scorers, "small", reuseSamples, true);
       for (RunDriver.Row r : o.rows()) {
         System.out.printf("  %-22s v%-3d loss %s  pairs %d  dropped %d  %.1f s%n", r.phase(), r.version(),
             Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss()), r.pairs(), r.dropped(), r.seconds());

@@ -60,11 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin AlgorithmOptions algo;
 
-  @Option(names = "--samplers", defaultValue = "1", description = "Sampler replicas in this process (default: ${DEFAULT-VALUE}).")
-  int samplers;
-
-  @Option(names = "--scorers", defaultValue = "1", description = "Scorer replicas in this process, RFT only (default: ${DEFAULT-VALUE}).")
-  int scorers;
+  @Mixin WorkerOptions workers;
 
   @Option(names = "--evaluate", description = "Also run the evaluator: every policy version scored with the VADER gold "
       + "reward on up to 128 held-out prompts × 4 samples (adds about a minute per version with the small model).")
@@ -152,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
         evaluator = dev.juice.evaluator.EvaluatorService.start(new dev.juice.evaluator.EvaluatorConfig(run, stack.settings(),
             promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true));
       }
-      RunDriver.Outcome o = RunDriver.run(stack, run, c, samplers, scorers, quick ? "tiny" : preset, false, true);
+      RunDriver.Outcome o = RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : preset, false, true);
       for (RunDriver.Row r : o.rows()) {
         table.append(String.format("| %s | v%d | %s | %s | %d | %.0f |%n", r.phase(), r.version(),
             Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss()), r.pairs() == 0 ? "—" : r.pairs(), r.dropped(), r.seconds()));
