@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       RunCommand.class,
       ReplayCommand.class,
+      GenerateCommand.class,
       StatusCommand.class,
       ServeCommand.class,
       BenchCommand.class,

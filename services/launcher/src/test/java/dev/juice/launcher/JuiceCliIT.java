@@ -78,6 +78,19 @@ class JuiceCliIT {
     assertTrue(status.contains("policy-trainer loss.irft"), status);
     assertTrue(status.contains("launcher heldout.response_nll_per_char"), status);
     assertTrue(status.contains("evaluator eval.gold_reward"), status);
+    // and its final policy exports generations for outside scoring
+    Path prompts = tmp.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"prompt\": \"The food\"}", "", "{\"prompt\": \"Our waiter\"}"));
+    Path gen = tmp.resolve("gen.jsonl");
+    String g = run("generate", "--data-dir", data, "--run", "q", "--prompts", prompts.toString(), "--samples", "2",
+        "--out", gen.toString());
+    assertTrue(g.contains("wrote 4 generations of run 'q' policy v3"), g);
+    List<String> lines = Files.readAllLines(gen);
+    assertEquals(4, lines.size());
+    var first = dev.juice.common.Json.mapper().readTree(lines.get(0));
+    assertEquals("The food", first.get("prompt").asText());
+    assertEquals(3, first.get("policyVersion").asInt());
+    assertTrue(first.has("response") && first.has("seed"));
     assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
   }
 
