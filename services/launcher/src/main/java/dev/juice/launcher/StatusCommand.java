@@ -46,13 +46,8 @@ final class StatusCommand implements Callable<Integer> {
       groups.put("policy-trainer", List.of(names.samples(), names.scored()));
       groups.forEach((service, topics) -> {
         String group = names.groupId(service);
-        boolean committed;
-        try {
-          committed = !stack.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty();
-        } catch (Exception e) {
-          committed = false;
-        }
-        if (committed) System.out.printf("  %-16s %-36s %,d%n", service, group, GroupProgress.lag(stack.admin(), group, topics));
+        var lag = GroupProgress.lagIfCommitted(stack.admin(), group, topics);
+        if (lag.isPresent()) System.out.printf("  %-16s %-36s %,d%n", service, group, lag.getAsLong());
         else System.out.printf("  %-16s %-36s — (no committed offsets: not used by this run yet)%n", service, group);
       });
 

@@ -22,9 +22,22 @@ public final class GroupProgress {
    * with records but no committed offset counts fully.
    */
   public static long lag(Admin admin, String groupId, List<String> topics) {
+    return lagIfCommitted(admin, groupId, topics, false).orElseThrow();
+  }
+
+  /**
+   * The lag as {@link #lag}, or empty when the group has committed no offset at all (it never ran
+   * against these topics) — one offsets request serves both answers.
+   */
+  public static java.util.OptionalLong lagIfCommitted(Admin admin, String groupId, List<String> topics) {
+    return lagIfCommitted(admin, groupId, topics, true);
+  }
+
+  private static java.util.OptionalLong lagIfCommitted(Admin admin, String groupId, List<String> topics, boolean emptyIfNone) {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+      if (emptyIfNone && committed.isEmpty()) return java.util.OptionalLong.empty();
       Set<String> all = new TreeSet<>(topics);
       committed.keySet().forEach(tp -> all.add(tp.topic()));
       admin.listTopics().names().get().stream()
@@ -39,7 +52,7 @@ public final class GroupProgress {
         OffsetAndMetadata c = committed.get(e.getKey());
         lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
       }
-      return lag;
+      return java.util.OptionalLong.of(lag);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read the progress of group " + groupId + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
