@@ -1,11 +1,7 @@
 package dev.juice.evaluator;
 
-import dev.juice.model.CharTokenizer;
 import dev.juice.model.PolicyModel;
-import dev.juice.model.Sampler;
-import dev.juice.model.pipeline.RolloutSampler;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,49 +36,32 @@ public final class Evaluation {
 
   public Result evaluate(PolicyModel policy, PolicyModel reference, List<String> prompts, int samplesPerPrompt,
       int maxNewTokens, long seed, double[] sftPerPromptGold) {
-    CharTokenizer tok = policy.tokenizer();
-    int ctx = policy.config().contextLength();
-    int maxNew = RolloutSampler.maxNewTokens(ctx, maxNewTokens);
     int rows = prompts.size() * samplesPerPrompt;
     double[] perPrompt = new double[prompts.size()];
-    double goldSum = 0;
-    double klSum = 0;
-    int positive = 0;
-    long bigrams = 0;
+    double[] goldSum = {0};
+    double[] klSum = {0};
+    int[] positive = {0};
+    long[] bigrams = {0};
     Set<String> distinct = new HashSet<>();
-    long wordCount = 0;
-    long real = 0;
+    long[] wordCount = {0};
+    long[] real = {0};
     List<String> examples = new ArrayList<>();
-    for (int from = 0; from < rows; from += RolloutSampler.BATCH_ROWS) {
-      int to = Math.min(rows, from + RolloutSampler.BATCH_ROWS);
-      int[][] ps = new int[to - from][];
-      long[] seeds = new long[to - from];
-      for (int r = from; r < to; r++) {
-        ps[r - from] = RolloutSampler.promptTokens(tok, prompts.get(r / samplesPerPrompt), ctx);
-        seeds[r - from] = seed * 1_000_003L + r;
+    Generations.sample(policy, reference, prompts, samplesPerPrompt, maxNewTokens, 1.0f, seed, row -> {
+      String text = (prompts.get(row.promptIndex()) + " " + row.response()).trim();
+      double score = gold.score(text);
+      goldSum[0] += score;
+      perPrompt[row.promptIndex()] += score / samplesPerPrompt;
+      if (score > GoldReward.POSITIVE) positive[0]++;
+      klSum[0] += row.logProb() - row.refLogProb();
+      List<String> w = WordList.tokens(row.response());
+      for (String x : w) if (words.contains(x)) real[0]++;
+      wordCount[0] += w.size();
+      for (int i = 0; i + 1 < w.size(); i++) {
+        distinct.add(w.get(i) + " " + w.get(i + 1));
+        bigrams[0]++;
       }
-      Sampler.Generation g = Sampler.generate(policy, reference, ps, seeds, new Sampler.Options(maxNew, 1.0f, 0, true));
-      for (int r = from; r < to; r++) {
-        int[] resp = g.responses()[r - from];
-        int n = resp.length > 0 && resp[resp.length - 1] == CharTokenizer.EOS ? resp.length - 1 : resp.length;
-        String prompt = prompts.get(r / samplesPerPrompt);
-        String response = tok.decode(Arrays.copyOf(resp, n));
-        String text = (prompt + " " + response).trim();
-        double score = gold.score(text);
-        goldSum += score;
-        perPrompt[r / samplesPerPrompt] += score / samplesPerPrompt;
-        if (score > GoldReward.POSITIVE) positive++;
-        klSum += g.logProbs()[r - from] - g.referenceLogProbs()[r - from];
-        List<String> w = WordList.tokens(response);
-        for (String x : w) if (words.contains(x)) real++;
-        wordCount += w.size();
-        for (int i = 0; i + 1 < w.size(); i++) {
-          distinct.add(w.get(i) + " " + w.get(i + 1));
-          bigrams++;
-        }
-        if (r % samplesPerPrompt == 0 && examples.size() < 8) examples.add(text);
-      }
-    }
+      if (row.sample() == 0 && examples.size() < 8) examples.add(text);
+    });
     double win = Double.NaN;
     if (sftPerPromptGold != null) {
       double s = 0;
@@ -91,7 +70,8 @@ public final class Evaluation {
       }
       win = s / perPrompt.length;
     }
-    return new Result(goldSum / rows, positive / (double) rows, win, klSum / rows,
-        bigrams == 0 ? 0 : distinct.size() / (double) bigrams, wordCount == 0 ? 0 : real / (double) wordCount, perPrompt, examples);
+    return new Result(goldSum[0] / rows, positive[0] / (double) rows, win, klSum[0] / rows,
+        bigrams[0] == 0 ? 0 : distinct.size() / (double) bigrams[0], wordCount[0] == 0 ? 0 : real[0] / (double) wordCount[0],
+        perPrompt, examples);
   }
 }

@@ -1,8 +1,6 @@
 package dev.juice.evaluator;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.juice.avro.ModelManifest;
 import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.avro.SchemaRegistryClient;
@@ -170,21 +168,7 @@ public final class EvaluatorService implements AutoCloseable {
   static List<String> prompts(EvaluatorConfig c) {
     List<String> out = new ArrayList<>();
     if (c.prompts() != null) {
-      ObjectMapper json = new ObjectMapper();
-      try {
-        int line = 0;
-        for (String l : Files.readAllLines(c.prompts())) {
-          line++;
-          if (l.isBlank()) continue;
-          JsonNode n = json.readTree(l);
-          if (!n.path("prompt").isTextual() || n.get("prompt").asText().isBlank()) {
-            throw new IllegalArgumentException(c.prompts() + " line " + line + ": expected {\"prompt\": \"...\"}");
-          }
-          out.add(n.get("prompt").asText());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      out.addAll(Generations.readPrompts(c.prompts()));
     } else {
       out.addAll(Benchmark.heldOutPrompts(Benchmark.split(UciSentiment.bundledUnique(), c.seed()).heldOut(), c.seed()));
     }
