@@ -19,7 +19,7 @@ final class RunDriver {
   record Row(String phase, long version, double loss, int pairs, int dropped, double seconds) {}
 
   static String label(PipelineConfig c, Round r) {
-    String stage = (c.algorithm() == dev.juice.model.pipeline.Algorithm.RFT ? " round " : " stage ") + (r.stage() + 1) + "/" + c.stages();
+    String stage = (c.algorithm().usesRewardModel() ? " round " : " stage ") + (r.stage() + 1) + "/" + c.stages();
     return c.algorithm().label() + (c.iterations() > 1 ? " iteration " + (r.iteration() + 1) + "/" + c.iterations() + "," : "") + stage;
   }
 

@@ -19,7 +19,6 @@ import dev.juice.model.WeightsCodec;
 import dev.juice.model.algo.Progress;
 import dev.juice.model.algo.TrainConfig;
 import dev.juice.model.algo.Trainers;
-import dev.juice.model.pipeline.Algorithm;
 import dev.juice.model.pipeline.Demo;
 import dev.juice.model.pipeline.PipelineConfig;
 import dev.juice.model.pipeline.PolicyLearner;
@@ -143,9 +142,9 @@ public final class PolicyTrainerService {
         metrics.publish("policy.version", version, 0, version, Map.of("phase", "sft"));
         listener.onPhase("sft-done", version);
         log.info("run '{}': SFT published at {} ms", config.run(), (System.nanoTime() - start) / 1_000_000);
-      } else if (c.algorithm() == Algorithm.RFT) {
+      } else if (c.algorithm().usesRewardModel()) {
         WeightSnapshot.Loaded ref = snapshot.latest("reference")
-            .orElseThrow(() -> new IllegalStateException("RFT run '" + config.run() + "' has no reference model on its weights topic"));
+            .orElseThrow(() -> new IllegalStateException(c.algorithm().label() + " run '" + config.run() + "' has no reference model on its weights topic"));
         WeightsCodec.loadInto(reference, ref.blob());
       }
       long dropped = 0;
@@ -165,7 +164,7 @@ public final class PolicyTrainerService {
           PolicyLearner.RoundResult result;
           int droppedNow;
           double waited;
-          if (c.algorithm() == Algorithm.RFT) {
+          if (c.algorithm().usesRewardModel()) {
             @SuppressWarnings("unchecked")
             RoundInputs<Sample.Scored> in = (RoundInputs<Sample.Scored>) inputs;
             var got = in.await(k, expected, s -> fresh(s.sample(), current), config.awaitInputs());
@@ -226,7 +225,7 @@ public final class PolicyTrainerService {
   private List<ProducerRecord<String, SpecificRecord>> plan(Journal journal, DemoFeed demos, int k, long wantedVersion) {
     demos.catchUp(Duration.ofMinutes(2));
     Round round = Round.of(k, c.stages());
-    Long rewardVersion = c.algorithm().usesRewardModel() ? (long) k + 1 : null;
+    Long rewardVersion = c.algorithm().rewardVersionFor(k);
     List<Rollout> rollouts = RoundPlanner.plan(c, round, demos.all(), journal.usedBefore(round.iteration(), k),
         wantedVersion, rewardVersion);
     List<ProducerRecord<String, SpecificRecord>> out = new ArrayList<>();
@@ -239,7 +238,7 @@ public final class PolicyTrainerService {
   }
 
   private RoundInputs<?> inputs() {
-    if (c.algorithm() == Algorithm.RFT) {
+    if (c.algorithm().usesRewardModel()) {
       AvroDeserializer<ScoredSample> d = new AvroDeserializer<>(registry, ScoredSample.class);
       return new RoundInputs<Sample.Scored>(props, topics.scored(), topics.groupId("policy-trainer"),
           b -> Convert.scored(d.deserialize(topics.scored(), b), c.stages()), s -> s.sample().round().index(),

@@ -50,6 +50,18 @@ public final class LocalPipeline {
    */
   public static List<RoundLog> rounds(PipelineConfig c, PolicyModel policy, PolicyModel reference, List<Demo> demos,
       Progress progress, Versions versions) {
+    if (c.algorithm().usesRewardModel() && !c.algorithm().rewardPerRound()) {
+      throw new IllegalArgumentException(c.algorithm().label() + " needs its reward model: use rounds(..., fixedReward)");
+    }
+    return rounds(c, policy, reference, demos, progress, versions, null);
+  }
+
+  /**
+   * As above; SER-RFT passes the reward model SER learned ({@code fixedReward}, reward version 1),
+   * which scores every round and is not trained further.
+   */
+  public static List<RoundLog> rounds(PipelineConfig c, PolicyModel policy, PolicyModel reference, List<Demo> demos,
+      Progress progress, Versions versions, RewardModel fixedReward) {
     PolicyLearner learner = new PolicyLearner(policy, reference, c);
     long version = 1;
     learner.freezeReference();
@@ -58,25 +70,29 @@ public final class LocalPipeline {
     Map<String, Demo> byId = new HashMap<>();
     for (Demo d : demos) byId.put(d.id(), d);
     try (NDManager rmManager = policy.manager().newSubManager()) {
-      RewardLearner rewards = c.algorithm().usesRewardModel()
-          ? new RewardLearner(RewardModel.fromPolicy(policy, rmManager, c.seed()), c) : null;
+      RewardLearner rewards = !c.algorithm().usesRewardModel() ? null
+          : c.algorithm().rewardPerRound() ? new RewardLearner(RewardModel.fromPolicy(policy, rmManager, c.seed()), c)
+          : new RewardLearner(java.util.Objects.requireNonNull(fixedReward, "SER-RFT needs the SER reward model"), c);
       Set<String> used = new HashSet<>();
       for (int i = 0; i < c.rounds(); i++) {
         long t0 = System.nanoTime();
         Round r = Round.of(i, c.stages());
         if (r.stage() == 0) used.clear();
-        List<Rollout> plan = RoundPlanner.plan(c, r, demos, used, version, rewards == null ? null : (long) i + 1);
+        List<Rollout> plan = RoundPlanner.plan(c, r, demos, used, version, c.algorithm().rewardVersionFor(i));
         plan.forEach(p -> used.add(p.demoId()));
         List<Sample> samples = RolloutSampler.generate(policy, version, plan);
         learner.startRound(r);
         PolicyLearner.RoundResult pr;
         RewardLearner.RoundResult rr = null;
         if (rewards != null) {
-          rr = rewards.round(r, byId, samples, progress);
-          versions.onVersion("reward", i + 1, r, "rft");
+          if (c.algorithm().rewardPerRound()) {
+            rr = rewards.round(r, byId, samples, progress);
+            versions.onVersion("reward", i + 1, r, "rft");
+          }
+          long rv = c.algorithm().rewardVersionFor(i);
           double[] scores = rewards.scoreSamples(samples);
           List<Sample.Scored> scored = new ArrayList<>(samples.size());
-          for (int j = 0; j < samples.size(); j++) scored.add(new Sample.Scored(samples.get(j), scores[j], i + 1));
+          for (int j = 0; j < samples.size(); j++) scored.add(new Sample.Scored(samples.get(j), scores[j], rv));
           pr = learner.rftRound(r, scored, progress);
         } else {
           pr = learner.irftRound(r, byId, samples, progress);
@@ -85,7 +101,7 @@ public final class LocalPipeline {
         versions.onVersion("policy", version, r, c.algorithm().label());
         logs.add(new RoundLog(r, plan.size(), samples.size(), pr, rr, (System.nanoTime() - t0) / 1e9));
       }
-      if (rewards != null) rewards.model().close();
+      if (rewards != null && fixedReward == null) rewards.model().close();
     }
     return logs;
   }

@@ -8,7 +8,7 @@ import dev.juice.model.algo.TrainConfig;
  * in-process driver read the same record, so a run through Kafka and a run in one process plan the
  * same rounds.
  *
- * @param algorithm sft, spin, irft or rft
+ * @param algorithm sft, spin, irft, rft or ser-rft
  * @param seed seed of the plan, the shuffles and the sampling streams
  * @param beta IRFT/SPIN β of the implicit reward (papers: 0.1)
  * @param hinge IRFT hinge loss instead of the logistic one
@@ -33,7 +33,7 @@ public record PipelineConfig(Algorithm algorithm, long seed, double beta, boolea
     if (stages < 1) throw new IllegalArgumentException("stages must be >= 1, got " + stages);
     if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
     if (samplesPerPrompt < 1) throw new IllegalArgumentException("samples per prompt must be >= 1");
-    if (algorithm == Algorithm.RFT && samplesPerPrompt < 2) {
+    if (algorithm.usesRewardModel() && samplesPerPrompt < 2) {
       throw new IllegalArgumentException("RFT's RLOO baseline needs >= 2 samples per prompt, got " + samplesPerPrompt);
     }
     if (maxStaleness < 0) throw new IllegalArgumentException("maxStaleness must be >= 0");
@@ -43,12 +43,12 @@ public record PipelineConfig(Algorithm algorithm, long seed, double beta, boolea
   /** The papers' defaults for an algorithm: IRFT T = 5; SPIN T = 1, 2 iterations; RFT 5 rounds, k = 2. */
   public static PipelineConfig defaults(Algorithm a, long seed) {
     int stages = switch (a) {
-      case IRFT, RFT -> 5;
+      case IRFT, RFT, SER_RFT -> 5;
       case SPIN, SFT -> 1;
     };
     int iterations = a == Algorithm.SPIN ? 2 : 1;
-    int k = a == Algorithm.RFT ? 2 : 1;
-    TrainConfig policy = a == Algorithm.RFT ? new TrainConfig(1, 16, 3e-5f, 0f, 1f, seed)
+    int k = a.usesRewardModel() ? 2 : 1;
+    TrainConfig policy = a.usesRewardModel() ? new TrainConfig(1, 16, 3e-5f, 0f, 1f, seed)
         : new TrainConfig(2, 16, 1e-4f, 0f, 1f, seed);
     return new PipelineConfig(a, seed, 0.1, false, stages, iterations, k, 80, 1.0f, TrainConfig.sft(seed), policy,
         new TrainConfig(2, 16, 1e-4f, 0f, 1f, seed), 0.05, 0.01, 0);

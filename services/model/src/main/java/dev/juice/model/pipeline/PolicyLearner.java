@@ -196,7 +196,7 @@ public final class PolicyLearner {
 
   private String detail(Round r) {
     return c.iterations() > 1 ? "iteration " + (r.iteration() + 1) + "/" + c.iterations() + ", stage " + (r.stage() + 1) + "/" + c.stages()
-        : (c.algorithm() == Algorithm.RFT ? "round " : "stage ") + (r.stage() + 1) + "/" + c.stages();
+        : (c.algorithm().usesRewardModel() ? "round " : "stage ") + (r.stage() + 1) + "/" + c.stages();
   }
 
   static List<Sample> sorted(List<Sample> samples) {

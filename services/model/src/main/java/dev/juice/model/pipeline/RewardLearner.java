@@ -61,15 +61,30 @@ public final class RewardLearner {
       for (int i = 0; i < rc.length; i++) if (rc[i] > rr[i]) right++;
       accuracy = right / (double) rc.length;
     }
-    Optimizer opt = new Optimizer(rm, c.reward().learningRate(), c.reward().weightDecay(), c.reward().clipNorm());
     Random rnd = new Random(RoundPlanner.mix(c.seed(), 3_000 + r.index(), 1));
+    Fit f = fit(rm, prompts, chosen, rejected, c.reward(), c.centering(), rnd, progress, "round " + (r.index() + 1));
+    return new RoundResult(f.loss(), f.steps(), prompts.size(), accuracy);
+  }
+
+  /** What {@link #fit} did: the last mini-batch loss and the steps taken. */
+  public record Fit(double loss, long steps) {}
+
+  /**
+   * Bradley–Terry training with the centering term on (x, chosen ≻ rejected) rows: a fresh AdamW,
+   * {@code t.epochs()} shuffled passes in mini-batches of {@code t.batchSize()}. Shared by RFT's
+   * reward step and SER's seed and loop retraining.
+   */
+  public static Fit fit(RewardModel rm, List<int[]> prompts, List<int[]> chosen, List<int[]> rejected,
+      dev.juice.model.algo.TrainConfig t, double centering, Random rnd, Progress progress, String label) {
+    int ctx = rm.config().contextLength();
+    Optimizer opt = new Optimizer(rm, t.learningRate(), t.weightDecay(), t.clipNorm());
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) idx.add(i);
-    int bs = c.reward().batchSize();
-    long total = (long) c.reward().epochs() * ((idx.size() + bs - 1) / bs);
+    int bs = t.batchSize();
+    long total = (long) t.epochs() * ((idx.size() + bs - 1) / bs);
     long step = 0;
     double last = Double.NaN;
-    for (int e = 0; e < c.reward().epochs(); e++) {
+    for (int e = 0; e < t.epochs(); e++) {
       Collections.shuffle(idx, rnd);
       for (int i = 0; i < idx.size(); i += bs) {
         List<Integer> mb = idx.subList(i, Math.min(idx.size(), i + bs));
@@ -78,12 +93,12 @@ public final class RewardLearner {
         SequenceBatch bad = SequenceBatch.of(ps, mb.stream().map(rejected::get).toArray(int[][]::new), ctx);
         long t0 = System.nanoTime();
         last = opt.step(s -> DjlLosses.bradleyTerry(rm.rewards(good.inputs(s), good.lastIndex(s)),
-            rm.rewards(bad.inputs(s), bad.lastIndex(s)), s.create((float) c.centering()))).loss();
+            rm.rewards(bad.inputs(s), bad.lastIndex(s)), s.create((float) centering))).loss();
         progress.onStep("reward", ++step, total, last,
-            2.0 * good.size() * good.length() / ((System.nanoTime() - t0) / 1e9), "round " + (r.index() + 1));
+            2.0 * good.size() * good.length() / ((System.nanoTime() - t0) / 1e9), label);
       }
     }
-    return new RoundResult(last, step, prompts.size(), accuracy);
+    return new Fit(last, step);
   }
 
   private double[] score(int[][] prompts, int[][] responses) {
