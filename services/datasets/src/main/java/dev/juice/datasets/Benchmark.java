@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -70,9 +69,60 @@ public final class Benchmark {
     return prompts;
   }
 
-  /** Lower-cased first word, the key preference pairs share. */
-  public static String firstWord(String text) {
-    String[] w = text.trim().split("\\s+");
-    return w[0].toLowerCase(Locale.ROOT);
+  /**
+   * A preference pair for SER: two sentences sharing their first word, prompt = that word, responses =
+   * the rest of each; the human-positive one is preferred.
+   *
+   * @param aPreferred whether A is the human-positive sentence (the truth; hidden unless labelled)
+   * @param labelled whether the pair keeps its human label (the seed share s)
+   */
+  public record Pair(String id, String prompt, String a, String b, boolean aPreferred, boolean labelled) {}
+
+  /**
+   * Preference pairs of BENCHMARK.md: every positive sentence is paired with a negative one that
+   * starts with the same word (negatives reused round-robin when a word has fewer of them), A/B
+   * order drawn at random, and a seeded share {@code s} of the pairs keeps its label. Deterministic in
+   * (sentences, s, seed).
+   */
+  public static List<Pair> preferencePairs(List<Sentence> sentences, double share, long seed) {
+    if (share < 0 || share > 1) throw new IllegalArgumentException("seed share must be in [0, 1], got " + share);
+    Map<String, List<Sentence>> pos = new java.util.TreeMap<>();
+    Map<String, List<Sentence>> neg = new java.util.TreeMap<>();
+    List<Sentence> sorted = new ArrayList<>(sentences);
+    sorted.sort(Comparator.comparing(Sentence::text));
+    for (Sentence s : sorted) {
+      String[] w = s.text().trim().split("\\s+", 2);
+      if (w.length < 2) continue;
+      (s.positive() ? pos : neg).computeIfAbsent(w[0], k -> new ArrayList<>()).add(s);
+    }
+    Random rnd = new Random(seed ^ 0x9A1B5L);
+    List<Pair> out = new ArrayList<>();
+    for (var e : pos.entrySet()) {
+      List<Sentence> n = neg.get(e.getKey());
+      if (n == null) continue;
+      List<Sentence> p = new ArrayList<>(e.getValue());
+      List<Sentence> q = new ArrayList<>(n);
+      Collections.shuffle(p, rnd);
+      Collections.shuffle(q, rnd);
+      for (int i = 0; i < p.size(); i++) {
+        String good = p.get(i).text().trim().split("\\s+", 2)[1];
+        String bad = q.get(i % q.size()).text().trim().split("\\s+", 2)[1];
+        if (good.equals(bad)) continue;
+        boolean aGood = rnd.nextBoolean();
+        String a = aGood ? good : bad;
+        String b = aGood ? bad : good;
+        String id = "p-" + Integer.toHexString((e.getKey() + "\n" + a + "\n" + b).hashCode()) + "-" + out.size();
+        out.add(new Pair(id, e.getKey(), a, b, aGood, false));
+      }
+    }
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < out.size(); i++) idx.add(i);
+    Collections.shuffle(idx, new Random(seed ^ 0x5E1FL));
+    int labelled = (int) Math.round(share * out.size());
+    for (int i = 0; i < labelled; i++) {
+      Pair q = out.get(idx.get(i));
+      out.set(idx.get(i), new Pair(q.id(), q.prompt(), q.a(), q.b(), q.aPreferred(), true));
+    }
+    return out;
   }
 }

@@ -48,7 +48,7 @@ public final class Evaluation {
     List<String> examples = new ArrayList<>();
     Generations.sample(policy, reference, prompts, samplesPerPrompt, maxNewTokens, 1.0f, seed, row -> {
       String text = (prompts.get(row.promptIndex()) + " " + row.response()).trim();
-      double score = gold.score(text);
+      double score = gold == null ? Double.NaN : gold.score(text);
       goldSum[0] += score;
       perPrompt[row.promptIndex()] += score / samplesPerPrompt;
       if (score > GoldReward.POSITIVE) positive[0]++;
@@ -63,14 +63,14 @@ public final class Evaluation {
       if (row.sample() == 0 && examples.size() < 8) examples.add(text);
     });
     double win = Double.NaN;
-    if (sftPerPromptGold != null) {
+    if (sftPerPromptGold != null && gold != null) {
       double s = 0;
       for (int i = 0; i < perPrompt.length; i++) {
         s += perPrompt[i] > sftPerPromptGold[i] ? 1 : perPrompt[i] == sftPerPromptGold[i] ? 0.5 : 0;
       }
       win = s / perPrompt.length;
     }
-    return new Result(goldSum[0] / rows, positive[0] / (double) rows, win, klSum[0] / rows,
+    return new Result(goldSum[0] / rows, gold == null ? Double.NaN : positive[0] / (double) rows, win, klSum[0] / rows,
         bigrams[0] == 0 ? 0 : distinct.size() / (double) bigrams[0], wordCount[0] == 0 ? 0 : real[0] / (double) wordCount[0],
         perPrompt, examples);
   }

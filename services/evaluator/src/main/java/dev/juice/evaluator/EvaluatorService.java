@@ -45,7 +45,7 @@ public final class EvaluatorService implements AutoCloseable {
 
   private final EvaluatorConfig config;
   private final List<String> prompts;
-  private final Evaluation evaluation = new Evaluation(new GoldReward(), WordList.bundled());
+  private final Evaluation evaluation;
   private final LinkedBlockingQueue<Version> queue = new LinkedBlockingQueue<>();
   private final AtomicReference<Version> reference = new AtomicReference<>();
   private final List<Row> rows = new ArrayList<>();
@@ -58,6 +58,7 @@ public final class EvaluatorService implements AutoCloseable {
   private EvaluatorService(EvaluatorConfig config) {
     this.config = config;
     this.prompts = prompts(config);
+    this.evaluation = new Evaluation(config.gold() ? new GoldReward() : null, WordList.bundled());
     Topics topics = Topics.forRun(config.run());
     SchemaRegistryClient registry = new RestSchemaRegistryClient(config.kafka().registryUrl());
     Map<String, Object> props = config.kafka().clientProps();
@@ -101,9 +102,11 @@ public final class EvaluatorService implements AutoCloseable {
           Evaluation.Result e = evaluation.evaluate(policy, ref, prompts, config.samplesPerPrompt(), 80, config.seed(), sftGold);
           long version = v.manifest().getVersion();
           Map<String, String> tags = Map.of("algorithm", v.manifest().getAlgorithm());
-          metrics.publish("eval.gold_reward", e.goldReward(), version, version, tags);
-          metrics.publish("eval.share_positive", e.sharePositive(), version, version, tags);
-          metrics.publish("eval.win_rate_vs_sft", e.winRateVsSft(), version, version, tags);
+          if (config.gold()) {
+            metrics.publish("eval.gold_reward", e.goldReward(), version, version, tags);
+            metrics.publish("eval.share_positive", e.sharePositive(), version, version, tags);
+            metrics.publish("eval.win_rate_vs_sft", e.winRateVsSft(), version, version, tags);
+          }
           metrics.publish("eval.kl", e.kl(), version, version, tags);
           metrics.publish("eval.distinct2", e.distinct2(), version, version, tags);
           metrics.publish("eval.real_word_share", e.realWordShare(), version, version, tags);
@@ -111,8 +114,8 @@ public final class EvaluatorService implements AutoCloseable {
             rows.add(new Row(version, v.manifest().getAlgorithm(), e));
           }
           report();
-          log.info("run '{}' policy v{}: gold {} win {} ({} s)", config.run(), version, String.format("%.3f", e.goldReward()),
-              String.format("%.2f", e.winRateVsSft()), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+          log.info("run '{}' policy v{}: gold {} win {} KL {} ({} s)", config.run(), version, fmt("%.3f", e.goldReward()),
+              fmt("%.2f", e.winRateVsSft()), String.format("%.2f", e.kl()), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
           if (config.exitWhenDone() && v.manifest().getMetrics().getOrDefault("final", 0.0) >= 1) break;
         }
       }
@@ -130,7 +133,8 @@ public final class EvaluatorService implements AutoCloseable {
     try {
       Files.createDirectories(config.report());
       StringBuilder md = new StringBuilder("# Evaluation of run " + config.run() + "\n\n" + prompts.size()
-          + " held-out prompts × " + config.samplesPerPrompt() + " samples, gold = VADER compound.\n\n"
+          + " held-out prompts × " + config.samplesPerPrompt() + " samples, gold = "
+          + (config.gold() ? "VADER compound" : "none (--gold none: no gold-reward columns)") + ".\n\n"
           + "| policy version | algorithm | gold reward | share positive | win rate vs SFT | KL to SFT | distinct-2 | real-word share |\n"
           + "|---|---|---|---|---|---|---|---|\n");
       Map<String, double[]> series = new LinkedHashMap<>();
@@ -139,19 +143,26 @@ public final class EvaluatorService implements AutoCloseable {
         for (int i = 0; i < rows.size(); i++) {
           Row r = rows.get(i);
           Evaluation.Result e = r.result();
-          md.append(String.format("| v%d | %s | %+.3f | %.3f | %.2f | %.2f | %.3f | %.3f |%n", r.version(), r.algorithm(),
-              e.goldReward(), e.sharePositive(), e.winRateVsSft(), e.kl(), e.distinct2(), e.realWordShare()));
+          md.append(String.format("| v%d | %s | %s | %s | %s | %.2f | %.3f | %.3f |%n", r.version(), r.algorithm(),
+              fmt("%+.3f", e.goldReward()), fmt("%.3f", e.sharePositive()), fmt("%.2f", e.winRateVsSft()), e.kl(), e.distinct2(),
+              e.realWordShare()));
           gold[i] = e.goldReward();
         }
         series.put("gold reward", gold);
       }
-      md.append("\n![gold reward per version](gold-per-version.png)\n");
+      if (config.gold()) {
+        md.append("\n![gold reward per version](gold-per-version.png)\n");
+        Plots.lines(config.report().resolve("gold-per-version.png"), "Gold reward per policy version", "version (1 = SFT)",
+            "gold reward", series);
+      }
       Files.writeString(config.report().resolve("summary.md"), md);
-      Plots.lines(config.report().resolve("gold-per-version.png"), "Gold reward per policy version", "version (1 = SFT)",
-          "gold reward", series);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String fmt(String f, double v) {
+    return Double.isNaN(v) ? "—" : String.format(f, v);
   }
 
   /** Versions evaluated so far. */

@@ -41,12 +41,18 @@ public final class Plots {
     save(file, chart, 900, 600);
   }
 
-  /** A line per series over x = 1..n (e.g. gold reward per stage, SER accuracy per loop). */
+  /** A line per series over x = 1..n (e.g. gold reward per version). */
   public static void lines(Path file, String title, String xLabel, String yLabel, java.util.Map<String, double[]> series) {
+    lines(file, title, xLabel, yLabel, series, 1);
+  }
+
+  /** A line per series over x = firstX, firstX + 1, … (e.g. gold reward per round from 0 = SFT, SER accuracy per loop). */
+  public static void lines(Path file, String title, String xLabel, String yLabel, java.util.Map<String, double[]> series,
+      int firstX) {
     XYSeriesCollection c = new XYSeriesCollection();
     series.forEach((name, ys) -> {
       XYSeries s = new XYSeries(name);
-      for (int i = 0; i < ys.length; i++) s.add(i + 1, ys[i]);
+      for (int i = 0; i < ys.length; i++) s.add(firstX + i, ys[i]);
       c.addSeries(s);
     });
     save(file, ChartFactory.createXYLineChart(title, xLabel, yLabel, c, PlotOrientation.VERTICAL, true, false, false), 900, 600);

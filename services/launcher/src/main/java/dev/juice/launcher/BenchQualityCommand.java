@@ -26,6 +26,9 @@ import dev.juice.model.pipeline.Demo;
 import dev.juice.model.pipeline.LocalPipeline;
 import dev.juice.model.pipeline.PipelineConfig;
 import dev.juice.model.pipeline.PolicyLearner;
+import dev.juice.model.pipeline.Preference;
+import dev.juice.model.pipeline.SerLearner;
+import dev.juice.model.RewardModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +40,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * BENCHMARK.md's headline table: base, SFT, SPIN (T = 1), IRFT (T = 5) and RFT at ρ = 0 and 0.25,
- * evaluated against the VADER gold reward on held-out prompts. The methods run with direct calls
+ * BENCHMARK.md's headline table: base, SFT, SPIN (T = 1), IRFT (T = 5), RFT and SER-RFT at ρ = 0 and
+ * 0.25, evaluated against the VADER gold reward on held-out prompts, plus the SER table (seed-only RM,
+ * each SER loop, all labels) at each seed share, and gold-reward curves after every round. The methods run with direct calls
  * (the same classes the services use; `juice bench pipeline` shows the Kafka path gives the same
  * weights), each from the same SFT model, with the same number of passes over the prompts.
  */
@@ -58,9 +62,22 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--report", defaultValue = "runs/quality", description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Option(names = "--methods", split = ",", defaultValue = "spin,irft,rft",
-      description = "Methods after SFT (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--methods", split = ",", defaultValue = "spin,irft,rft,ser-rft",
+      description = "Methods after SFT: spin, irft, rft, ser-rft, and ser for the SER table alone (default: ${DEFAULT-VALUE}).")
   List<String> only;
+
+  @Option(names = "--ser-shares", split = ",", defaultValue = "0.05,0.15",
+      description = "Seed shares s of the SER table (default: ${DEFAULT-VALUE}).")
+  List<Double> serShares;
+
+  @Option(names = "--ser-rft-share", defaultValue = "0.15", description = "Seed share of SER-RFT's reward model (default: ${DEFAULT-VALUE}).")
+  double serRftShare;
+
+  @Option(names = "--ser-loops", description = "SER loop limit (default 5; --quick 2).")
+  Integer serLoops;
+
+  @Option(names = "--stage-prompts", description = "Held-out prompts of the per-stage gold curves (default 128; --quick 8).")
+  Integer stagePrompts;
 
   @Option(names = "--policy-lr", description = "Policy-step learning rate of SPIN/IRFT (default 1e-4) — for sweeps.")
   Float policyLr;
@@ -76,6 +93,13 @@ final class BenchQualityCommand implements Callable<Integer> {
 
   private record Row(String method, double rho, long seed, Evaluation.Result r, double seconds) {}
 
+  /** One SER table row: a seed share's RM after a loop (loop 0 = seed only; -1 = all labels). */
+  private record SerRow(double share, long seed, SerLearner.Loop loop) {
+    String rm() {
+      return loop.loop() < 0 ? "all labels" : loop.loop() == 0 ? "seed only" : "SER loop " + loop.loop();
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
@@ -83,12 +107,18 @@ final class BenchQualityCommand implements Callable<Integer> {
     GoldReward gold = new GoldReward();
     Evaluation eval = new Evaluation(gold, WordList.bundled());
     List<Row> rows = new ArrayList<>();
+    List<SerRow> serRows = new ArrayList<>();
+    Map<String, double[]> stageCurves = new LinkedHashMap<>();
+    boolean serTable = only.contains("ser") || only.contains("ser-rft");
     Engines.pytorch();
     for (long seed = 1; seed <= seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
+      List<String> stageSet = prompts.subList(0, Math.min(prompts.size(), stagePrompts != null ? stagePrompts : quick ? 8 : 128));
+      List<Preference> heldPrefs = preferences(split.heldOut(), 1.0, seed);
+      byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
       CharTokenizer tok = CharTokenizer.fit(text);
       ModelConfig cfg = quick ? ModelConfig.tiny(tok.vocabSize()).withContext(160) : ModelConfig.small(tok.vocabSize());
@@ -123,10 +153,26 @@ final class BenchQualityCommand implements Callable<Integer> {
               methods.put(quick ? "IRFT (T=2)" : "IRFT (T=5)", config(Algorithm.IRFT, seed, maxNew).withStages(quick ? 2 : 5));
             }
             if (only.contains("rft")) methods.put("RFT", config(Algorithm.RFT, seed, maxNew).withStages(quick ? 2 : 5));
+            if (only.contains("ser-rft")) {
+              methods.put("SER-RFT (s=" + pct(serRftShare) + ")", config(Algorithm.SER_RFT, seed, maxNew).withStages(quick ? 2 : 5));
+            }
+            if (serTable && serRm == null) serRm = serTable(seed, sft, root, train, heldPrefs, serRows);
+            final long runSeed = seed;
+            final List<String> stageRows = stageSet;
+            double sftStageGold = methods.isEmpty() ? Double.NaN : eval.evaluate(sft, sft, stageRows, 4, maxNew, runSeed, null).goldReward();
             for (var m : methods.entrySet()) {
               long tm = System.nanoTime();
-              try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel ref = WeightsCodec.decodePolicy(sftBlob, root)) {
-                LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, LocalPipeline.Versions.NONE);
+              String curve = m.getKey() + " ρ=" + rho + (seeds > 1 ? " seed " + seed : "");
+              List<Double> golds = new ArrayList<>();
+              try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel ref = WeightsCodec.decodePolicy(sftBlob, root);
+                   NDManager rmScope = root.newSubManager()) {
+                golds.add(sftStageGold);
+                LocalPipeline.Versions perStage = (model, v, round, alg) -> {
+                  if (model.equals("policy") && round != null) golds.add(eval.evaluate(policy, sft, stageRows, 4, maxNew, runSeed, null).goldReward());
+                };
+                RewardModel fixed = m.getValue().algorithm() == Algorithm.SER_RFT ? (RewardModel) WeightsCodec.decode(serRm, rmScope) : null;
+                LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, perStage, fixed);
+                stageCurves.put(curve, golds.stream().mapToDouble(Double::doubleValue).toArray());
                 Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
                 rows.add(new Row(m.getKey(), rho, seed, r, (System.nanoTime() - tm) / 1e9));
                 print(rows.get(rows.size() - 1));
@@ -137,8 +183,10 @@ final class BenchQualityCommand implements Callable<Integer> {
       }
     }
     String table = table(rows);
+    String ser = serRows.isEmpty() ? "" : serTableMarkdown(serRows);
     System.out.println();
     System.out.print(table);
+    if (!ser.isEmpty()) System.out.print("\n" + ser);
     double wall = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%n%d seed(s), wall %.1f min. Gold = VADER compound of prompt + response on held-out prompts.%n", seeds, wall / 60);
     Files.createDirectories(report);
@@ -146,9 +194,31 @@ final class BenchQualityCommand implements Callable<Integer> {
     for (Row r : rows) points.add(new Plots.Point(r.method() + (Double.isNaN(r.rho()) ? "" : " ρ=" + r.rho()), r.r().kl(), r.r().goldReward()));
     Plots.goldByMethod(report.resolve("gold-reward.png"), points);
     Plots.rewardVsKl(report.resolve("reward-vs-kl.png"), points);
+    Plots.lines(report.resolve("gold-per-stage.png"), "Gold reward after each round (" + (quick ? 8 : stageCurvePrompts()) + " held-out prompts × 4)",
+        "round (0 = the SFT model)", "gold reward", stageCurves, 0);
+    if (!serRows.isEmpty()) {
+      Map<String, double[]> acc = new LinkedHashMap<>();
+      for (double share : serShares) {
+        for (long sd = 1; sd <= seeds; sd++) {
+          long fs = sd;
+          acc.put("s = " + pct(share) + (seeds > 1 ? " seed " + sd : ""), serRows.stream()
+              .filter(r -> r.share() == share && r.seed() == fs && r.loop().loop() >= 0)
+              .mapToDouble(r -> r.loop().heldOutAccuracy()).toArray());
+        }
+      }
+      serRows.stream().filter(r -> r.loop().loop() < 0 && r.seed() == 1).findFirst().ifPresent(all -> {
+        int n = acc.values().stream().mapToInt(a -> a.length).max().orElse(1);
+        double[] flat = new double[n];
+        java.util.Arrays.fill(flat, all.loop().heldOutAccuracy());
+        acc.put("all labels", flat);
+      });
+      Plots.lines(report.resolve("ser-accuracy.png"), "SER: held-out RM accuracy per loop", "loop (0 = seed RM)", "pairwise accuracy", acc, 0);
+    }
     StringBuilder md = new StringBuilder("# Quality benchmark\n\n`juice bench quality" + (quick ? " --quick" : "")
         + " --seeds " + seeds + "`, wall " + String.format("%.1f", wall / 60) + " min\n\n" + table
-        + "\n![gold reward](gold-reward.png)\n![reward vs KL](reward-vs-kl.png)\n\n## Example generations (seed 1)\n\n");
+        + "\n![gold reward](gold-reward.png)\n![reward vs KL](reward-vs-kl.png)\n![gold per stage](gold-per-stage.png)\n"
+        + (ser.isEmpty() ? "" : "\n## SER\n\n" + ser + "\n![SER accuracy](ser-accuracy.png)\n")
+        + "\n## Example generations (seed 1)\n\n");
     for (Row r : rows) {
       if (r.seed() != 1) continue;
       md.append("**").append(r.method()).append(Double.isNaN(r.rho()) ? "" : " ρ=" + r.rho()).append("**\n\n");
@@ -164,10 +234,108 @@ final class BenchQualityCommand implements Callable<Integer> {
       if (!Double.isNaN(r.rho())) o.put("rho", r.rho());
       if (!Double.isNaN(r.r().winRateVsSft())) o.put("winRateVsSft", r.r().winRateVsSft());
     }
-    Files.writeString(report.resolve("results.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(arr));
-    if (json != null) Files.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+    ObjectNode all = Json.mapper().createObjectNode();
+    all.set("methods", arr);
+    ArrayNode serArr = all.putArray("ser");
+    for (SerRow r : serRows) {
+      ObjectNode o = serArr.addObject().put("share", r.share()).put("seed", r.seed()).put("rm", r.rm())
+          .put("keptStatus1", r.loop().keptStatus1()).put("keptStatus2", r.loop().keptStatus2())
+          .put("trainPairs", r.loop().trainPairs()).put("heldOutAccuracy", r.loop().heldOutAccuracy())
+          .put("rewardMean", r.loop().rewardMean()).put("rewardStd", r.loop().rewardStd());
+      if (!Double.isNaN(r.loop().precision())) o.put("precision", r.loop().precision());
+    }
+    ObjectNode curves = all.putObject("goldPerStage");
+    stageCurves.forEach((k, v) -> {
+      ArrayNode a = curves.putArray(k);
+      for (double x : v) a.add(x);
+    });
+    String out = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all);
+    Files.writeString(report.resolve("results.json"), out);
+    if (json != null) Files.writeString(json, out);
     System.out.println("report: " + report.resolve("summary.md"));
     return 0;
+  }
+
+  private int stageCurvePrompts() {
+    return stagePrompts != null ? stagePrompts : 128;
+  }
+
+  private static String pct(double share) {
+    return String.format(java.util.Locale.ROOT, "%.0f %%", share * 100);
+  }
+
+  /**
+   * SER at every seed share from the SFT trunk, plus the all-labels RM; returns the weights of the
+   * final RM at {@link #serRftShare} (SER-RFT's reward model).
+   */
+  private byte[] serTable(long seed, PolicyModel sft, NDManager root, List<Sentence> train, List<Preference> heldOut,
+      List<SerRow> out) {
+    SerLearner.Config cfg = SerLearner.Config.defaults(seed);
+    cfg = new SerLearner.Config(serLoops != null ? serLoops : quick ? 2 : cfg.maxLoops(),
+        quick ? cfg.train().withEpochs(1) : cfg.train(), cfg.centering(), seed);
+    java.util.Set<Double> shares = new java.util.TreeSet<>(serShares);
+    shares.add(serRftShare);
+    byte[] forRft = null;
+    for (double share : shares) {
+      List<Preference> pairs = preferences(train, share, seed);
+      long t = System.nanoTime();
+      try (NDManager scope = root.newSubManager(); RewardModel rm = RewardModel.fromPolicy(sft, scope, seed)) {
+        SerLearner learner = new SerLearner(rm, cfg);
+        learner.run(pairs, heldOut, Progress.NONE, l -> {
+          if (serShares.contains(share)) out.add(new SerRow(share, seed, l));
+          System.out.printf("  SER s=%-5s loop %d: kept %d + %d, precision %s, held-out accuracy %.3f, reward %+.2f ± %.2f%n",
+              pct(share), l.loop(), l.keptStatus1(), l.keptStatus2(), Double.isNaN(l.precision()) ? "—" : String.format("%.3f", l.precision()),
+              l.heldOutAccuracy(), l.rewardMean(), l.rewardStd());
+        });
+        if (share == serRftShare) forRft = WeightsCodec.encode(rm);
+      }
+      System.out.printf("  SER s=%s took %.0f s%n", pct(share), (System.nanoTime() - t) / 1e9);
+    }
+    try (NDManager scope = root.newSubManager(); RewardModel rm = RewardModel.fromPolicy(sft, scope, seed)) {
+      SerLearner.Loop l = new SerLearner(rm, cfg).allLabels(preferences(train, 1.0, seed), heldOut, Progress.NONE);
+      for (double sh : serShares) out.add(new SerRow(sh, seed, l));
+      System.out.printf("  all labels (%d pairs): held-out accuracy %.3f%n", l.trainPairs(), l.heldOutAccuracy());
+    }
+    return forRft;
+  }
+
+  /** Benchmark preference pairs with the seed share s labelled and the rest carrying only a hidden label. */
+  private List<Preference> preferences(List<Sentence> sentences, double share, long seed) {
+    List<Preference> out = new ArrayList<>();
+    for (Benchmark.Pair q : Benchmark.preferencePairs(sentences, share, seed)) {
+      out.add(new Preference(q.id(), q.prompt(), q.a(), q.b(), q.labelled() ? q.aPreferred() : null,
+          q.labelled() ? null : q.aPreferred()));
+    }
+    return quick ? out.subList(0, Math.min(out.size(), 120)) : out;
+  }
+
+  /** The SER table: mean ± half-range over seeds per (share, RM). */
+  private static String serTableMarkdown(List<SerRow> rows) {
+    Map<String, List<SerRow>> groups = new LinkedHashMap<>();
+    for (SerRow r : rows) groups.computeIfAbsent(pct(r.share()) + "|" + r.rm(), k -> new ArrayList<>()).add(r);
+    StringBuilder b = new StringBuilder("| seed share s | RM | trained on (pairs) | kept status 1 / 2 | self-label precision "
+        + "| held-out accuracy | reward mean | reward std |\n|---|---|---|---|---|---|---|---|\n");
+    for (var e : groups.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      List<SerRow> g = e.getValue();
+      b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ")
+          .append(serStat(g, r -> r.loop().trainPairs(), "%.0f")).append(" | ")
+          .append(serStat(g, r -> r.loop().keptStatus1(), "%.0f")).append(" / ").append(serStat(g, r -> r.loop().keptStatus2(), "%.0f")).append(" | ")
+          .append(serStat(g, r -> r.loop().precision(), "%.3f")).append(" | ")
+          .append(serStat(g, r -> r.loop().heldOutAccuracy(), "%.3f")).append(" | ")
+          .append(serStat(g, r -> r.loop().rewardMean(), "%+.2f")).append(" | ")
+          .append(serStat(g, r -> r.loop().rewardStd(), "%.2f")).append(" |\n");
+    }
+    return b.toString();
+  }
+
+  private static String serStat(List<SerRow> g, java.util.function.ToDoubleFunction<SerRow> f, String fmt) {
+    double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+    if (v.length == 0) return "—";
+    double mean = java.util.Arrays.stream(v).average().orElseThrow();
+    if (v.length == 1) return String.format(fmt, mean);
+    double half = (java.util.Arrays.stream(v).max().orElseThrow() - java.util.Arrays.stream(v).min().orElseThrow()) / 2;
+    return String.format(fmt + " ± " + fmt.replace("+", ""), mean, half);
   }
 
   private static Evaluation.Result withWin(Evaluation.Result r) {
@@ -178,7 +346,7 @@ final class BenchQualityCommand implements Callable<Integer> {
   private PipelineConfig config(Algorithm a, long seed, int maxNew) {
     PipelineConfig d = PipelineConfig.defaults(a, seed).withMaxNewTokens(maxNew);
     if (quick) d = d.withTraining(d.sft().withEpochs(1), d.policy().withEpochs(1), d.reward().withEpochs(1));
-    if (a != Algorithm.RFT) {
+    if (!a.usesRewardModel()) {
       if (beta != null) d = d.withBeta(beta);
       var p = d.policy();
       d = d.withTraining(d.sft(), new TrainConfig(epochsPerRound != null ? epochsPerRound : p.epochs(), p.batchSize(),

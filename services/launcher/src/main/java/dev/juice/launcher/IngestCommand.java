@@ -108,7 +108,11 @@ final class IngestCommand implements Callable<Integer> {
     if (!format.equals("auto") && !format.equals("jsonl")) {
       throw new IllegalArgumentException("--format must be auto, jsonl or uci, not '" + format + "'");
     }
-    // JSON lines go as they are, byte for byte: validation is the ingest service's job
+    return jsonLines(file);
+  }
+
+  /** The non-blank lines of a JSONL file as they are, byte for byte: validation is the ingest service's job. */
+  static List<byte[]> jsonLines(Path file) throws IOException {
     List<byte[]> out = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       String line;
@@ -117,6 +121,14 @@ final class IngestCommand implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  /** A benchmark preference pair as the raw JSON a client would send (label only when it is in the seed share). */
+  static byte[] preferenceJson(dev.juice.datasets.Benchmark.Pair q) {
+    ObjectNode n = Json.mapper().createObjectNode().put("id", q.id()).put("prompt", q.prompt()).put("response_a", q.a())
+        .put("response_b", q.b()).put("source", "uci-pairs");
+    n.put(q.labelled() ? "label" : "hidden_label", q.aPreferred() ? "a" : "b");
+    return n.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private List<byte[]> fromUci(List<Sentence> sentences) {

@@ -63,7 +63,7 @@ final class Pipelines {
       }
       if (c.algorithm().usesRewardModel()) {
         for (int i = 0; i < scorers; i++) w.scorers.add(ScorerService.start(new ScorerConfig(run, kafka, worker("c" + i))));
-        RewardTrainerService rt = new RewardTrainerService(new RewardTrainerConfig(run, kafka, c, Duration.ofMinutes(30)), rewardProgress);
+        RewardTrainerService rt = new RewardTrainerService(new RewardTrainerConfig(run, kafka, c, Duration.ofMinutes(30), 1, 5), rewardProgress);
         w.rewardTrainer = CompletableFuture.supplyAsync(() -> {
           try {
             return rt.run(w.running::get);

@@ -9,6 +9,7 @@ import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.metrics.MetricsPublisher;
 import dev.juice.common.weights.WeightPublisher;
 import dev.juice.common.weights.WeightSnapshot;
+import dev.juice.datasets.Benchmark;
 import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
@@ -22,8 +23,9 @@ import dev.juice.model.algo.TrainConfig;
 import dev.juice.model.algo.Trainers;
 import dev.juice.model.pipeline.Algorithm;
 import dev.juice.model.pipeline.PipelineConfig;
+import dev.juice.pipeline.DemoFeed;
 import dev.juice.pipeline.PipelineEnv;
-import java.nio.charset.StandardCharsets;
+import dev.juice.pipeline.PreferenceFeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.CRC32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
  * owning the schedule — exchanging requests, samples and weight versions only through Kafka.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the main job: ingest the bundled demonstrations, then base -> SFT -> IRFT (T=5) through the pipeline services.",
+    description = {"Run the main job: ingest the bundled demonstrations (or yours), then base -> SFT -> IRFT (T=5) through the pipeline services.",
         "An embedded Kafka broker and registry, the ingest service, samplers, scorers and trainers talking over Kafka."})
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "main", description = "Run name (default: ${DEFAULT-VALUE}).")
@@ -69,6 +70,27 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the worker topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--demonstrations", paramLabel = "FILE.jsonl", description = "Your own demonstrations "
+      + "({\"prompt\", \"response\"} per line) instead of the bundled benchmark; the base model pre-trains on them.")
+  Path demonstrations;
+
+  @Option(names = "--preferences", paramLabel = "FILE.jsonl", description = "Preference pairs for --algorithm ser-rft "
+      + "({\"prompt\", \"chosen\", \"rejected\"} or {\"prompt\", \"response_a\", \"response_b\", \"label\"?}); "
+      + "default with the bundled data: the benchmark's pairs with a seed share --seed-share labelled.")
+  Path preferences;
+
+  @Option(names = "--seed-share", defaultValue = "0.15", description = "Bundled data, ser-rft: share of the benchmark's "
+      + "preference pairs that keep their human label (default: ${DEFAULT-VALUE}).")
+  double seedShare;
+
+  @Option(names = "--eval-prompts", paramLabel = "FILE.jsonl", description = "Prompts ({\"prompt\"} per line) the "
+      + "evaluator samples every policy version on; implies --evaluate.")
+  Path evalPrompts;
+
+  @Option(names = "--gold", defaultValue = "vader", description = "Gold reward of the evaluator: vader (the "
+      + "benchmark's sentiment task) or none (your own task: KL, distinct-2 and real-word share only) (default: ${DEFAULT-VALUE}).")
+  String gold;
+
   @Option(names = "--data-dir", description = "Keep the broker's data here (then `juice status --data-dir` and "
       + "`juice replay --data-dir` can read the run); default: a temporary directory deleted at the end.")
   Path dataDir;
@@ -78,22 +100,39 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out.resolve(run);
     Files.createDirectories(dir);
     long t0 = System.nanoTime();
-    // held out by sentence, deterministic: ~20 % of sentences never reach training
-    List<Sentence> train = new ArrayList<>();
-    List<Sentence> heldOut = new ArrayList<>();
-    for (Sentence s : UciSentiment.bundledUnique()) (heldOut(s.text()) ? heldOut : train).add(s);
+    long seed = algo.seed();
+    boolean goldReward = dev.juice.evaluator.EvaluatorConfig.parseGold(gold);
+    if (preferences != null && algo.algorithm() != Algorithm.SER_RFT) {
+      throw new IllegalArgumentException("--preferences feeds SER: use it with --algorithm ser-rft");
+    }
+    // the benchmark's stratified split (BENCHMARK.md): held-out sentences never reach training
+    Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
+    List<Sentence> train = new ArrayList<>(split.train());
+    List<Sentence> heldOut = new ArrayList<>(split.heldOut());
     if (quick) {
+      java.util.Collections.shuffle(train, new java.util.Random(seed));
+      java.util.Collections.shuffle(heldOut, new java.util.Random(seed));
       train = train.subList(0, 240);
       heldOut = heldOut.subList(0, 60);
     }
-    long seed = algo.seed();
     List<byte[]> raw = new ArrayList<>();
-    for (Sentence s : train) {
-      if (s.positive()) IngestCommand.demonstrationJson(s, seed).ifPresent(raw::add);
-    }
+    List<byte[]> rawPrefs = new ArrayList<>();
     List<Example> heldOutDemos = new ArrayList<>();
-    for (Sentence s : heldOut) {
-      if (s.positive()) PromptSplit.split(s.text(), seed).ifPresent(p -> heldOutDemos.add(new Example(p.prompt(), p.response())));
+    if (demonstrations != null) {
+      raw.addAll(IngestCommand.jsonLines(demonstrations));
+    } else {
+      for (Sentence s : train) {
+        if (s.positive()) IngestCommand.demonstrationJson(s, seed).ifPresent(raw::add);
+      }
+      for (Sentence s : heldOut) {
+        if (s.positive()) PromptSplit.split(s.text(), seed).ifPresent(p -> heldOutDemos.add(new Example(p.prompt(), p.response())));
+      }
+    }
+    if (preferences != null) {
+      rawPrefs.addAll(IngestCommand.jsonLines(preferences));
+    } else if (algo.algorithm() == Algorithm.SER_RFT) {
+      if (demonstrations != null) throw new IllegalArgumentException("--algorithm ser-rft with your own demonstrations needs --preferences");
+      for (Benchmark.Pair q : Benchmark.preferencePairs(train, seedShare, seed)) rawPrefs.add(IngestCommand.preferenceJson(q));
     }
     PipelineConfig c = algo.config(quick ? quickDefaults(algo.algorithm(), seed) : PipelineConfig.defaults(algo.algorithm(), seed));
     ObjectNode report = Json.mapper().createObjectNode().put("run", run).put("seed", seed).put("quick", quick);
@@ -103,14 +142,40 @@ final class RunCommand implements Callable<Integer> {
         "| phase | policy version | last loss | pairs | stale dropped | seconds |\n|---|---|---|---|---|---|\n");
     try (LocalStack stack = LocalStack.start(dataDir, 0, 0, run, partitions)) {
       System.out.println("Kafka " + stack.settings().bootstrapServers() + ", registry " + stack.settings().registryUrl());
-      IngestCommand.Summary s = IngestCommand.ingest(stack, raw, "demonstrations", true,
-          Files.createTempDirectory("juice-run-streams"), Duration.ofMinutes(5), true);
+      Path streams = Files.createTempDirectory("juice-run-streams");
+      IngestCommand.Summary s = IngestCommand.ingest(stack, raw, "demonstrations", true, streams, Duration.ofMinutes(5), true);
       System.out.printf("ingest: sent %d, accepted %d, duplicates %d, rejected %d%n", s.sent(), s.accepted(), s.duplicates(), s.rejected());
+      s.reasons().forEach((reason, n) -> System.out.printf("  rejected %-20s %d (see %s)%n", reason, n, stack.topics().names().deadLetters()));
+      if (s.accepted() == 0) throw new IllegalArgumentException("no valid demonstration was ingested; nothing to train on");
       table.append(String.format("| ingest | — | — | %d accepted | — | %.0f |%n", s.accepted(), (System.nanoTime() - t0) / 1e9));
+      if (!rawPrefs.isEmpty()) {
+        IngestCommand.Summary p = IngestCommand.ingest(stack, rawPrefs, "preferences", true, streams, Duration.ofMinutes(5), true);
+        System.out.printf("ingest preferences: sent %d, accepted %d, duplicates %d, rejected %d%n", p.sent(), p.accepted(),
+            p.duplicates(), p.rejected());
+        p.reasons().forEach((reason, n) -> System.out.printf("  rejected %-20s %d%n", reason, n));
+        table.append(String.format("| ingest preferences | — | — | %d accepted | — | %.0f |%n", p.accepted(), (System.nanoTime() - t0) / 1e9));
+      }
 
       var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
-      List<String> sentences = train.stream().map(Sentence::text).toList();
-      CharTokenizer tok = CharTokenizer.fit(sentences);
+      List<String> sentences = new ArrayList<>();
+      List<String> tokenizerText = new ArrayList<>();
+      if (demonstrations == null) {
+        sentences.addAll(train.stream().map(Sentence::text).toList());
+        tokenizerText.addAll(sentences);
+      } else { // the user's own task: the base model learns the language of the accepted demonstrations
+        try (DemoFeed feed = new DemoFeed(stack.clientProps(), registry, stack.topics().names().demonstrations())) {
+          feed.catchUp(Duration.ofMinutes(2));
+          feed.all().forEach(d -> sentences.add(d.prompt() + " " + d.response()));
+        }
+        tokenizerText.addAll(sentences);
+      }
+      if (!rawPrefs.isEmpty()) {
+        try (PreferenceFeed feed = new PreferenceFeed(stack.clientProps(), registry, stack.topics().names().preferences())) {
+          feed.catchUp(Duration.ofMinutes(2));
+          feed.all().forEach(p -> tokenizerText.add(p.prompt() + " " + p.a() + " " + p.b()));
+        }
+      }
+      CharTokenizer tok = CharTokenizer.fit(tokenizerText);
       ModelConfig cfg = quick ? ModelConfig.tiny(tok.vocabSize()).withContext(160)
           : preset.equals("large") ? ModelConfig.large(tok.vocabSize()) : ModelConfig.small(tok.vocabSize());
       Engines.pytorch();
@@ -132,21 +197,25 @@ final class RunCommand implements Callable<Integer> {
         byte[] blob = WeightsCodec.encode(base);
         weights.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of("loss", loss)), blob);
         Files.write(dir.resolve("base.weights"), blob);
-        baseNll = Trainers.meanResponseNll(base, heldOutDemos);
-        metrics.publish("heldout.response_nll_per_char", baseNll, 0, null, Map.of("phase", "base"));
+        baseNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(base, heldOutDemos);
+        if (!heldOutDemos.isEmpty()) metrics.publish("heldout.response_nll_per_char", baseNll, 0, null, Map.of("phase", "base"));
         double secs = (System.nanoTime() - tb) / 1e9;
         table.append(String.format("| base (pre-train) | — | %.4f | — | — | %.0f |%n", loss, secs));
         phases.addObject().put("phase", "base").put("loss", loss).put("heldOutNllPerChar", baseNll).put("seconds", secs);
       }
 
       dev.juice.evaluator.EvaluatorService evaluator = null;
-      if (evaluate) {
-        Path promptsFile = dir.resolve("eval-prompts.jsonl");
-        List<String> lines = new ArrayList<>();
-        for (Example e : heldOutDemos) lines.add(Json.mapper().createObjectNode().put("prompt", e.prompt()).toString());
-        Files.write(promptsFile, lines);
+      if (evaluate || evalPrompts != null) {
+        Path promptsFile = evalPrompts;
+        if (promptsFile == null) {
+          if (demonstrations != null) throw new IllegalArgumentException("--evaluate with your own demonstrations needs --eval-prompts");
+          promptsFile = dir.resolve("eval-prompts.jsonl");
+          List<String> lines = new ArrayList<>();
+          for (Example e : heldOutDemos) lines.add(Json.mapper().createObjectNode().put("prompt", e.prompt()).toString());
+          Files.write(promptsFile, lines);
+        }
         evaluator = dev.juice.evaluator.EvaluatorService.start(new dev.juice.evaluator.EvaluatorConfig(run, stack.settings(),
-            promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true));
+            promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true, goldReward));
       }
       RunDriver.Outcome o = RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : preset, false, true);
       for (RunDriver.Row r : o.rows()) {
@@ -159,12 +228,12 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("waiting for the evaluator to score the final version...");
         evaluator.await(30, java.util.concurrent.TimeUnit.MINUTES);
         evaluator.close();
-        StringBuilder ev = new StringBuilder(String.format("%nGold reward (VADER) on %d held-out prompts × 4 samples:%n",
-            Math.min(heldOutDemos.size(), quick ? 32 : 128)));
+        StringBuilder ev = new StringBuilder(String.format("%nEvaluation (gold: %s), held-out prompts × 4 samples; report in %s:%n",
+            goldReward ? "VADER" : "none", dir.resolve("eval")));
         for (var row : evaluator.rows()) {
-          ev.append(String.format("  v%d %-5s gold %+.3f  share positive %.3f  win vs SFT %.2f  KL %.2f  distinct-2 %.3f  real words %.3f%n",
-              row.version(), row.algorithm(), row.result().goldReward(), row.result().sharePositive(), row.result().winRateVsSft(),
-              row.result().kl(), row.result().distinct2(), row.result().realWordShare()));
+          ev.append(String.format("  v%d %-7s gold %s  share positive %s  win vs SFT %s  KL %.2f  distinct-2 %.3f  real words %.3f%n",
+              row.version(), row.algorithm(), fmt("%+.3f", row.result().goldReward()), fmt("%.3f", row.result().sharePositive()),
+              fmt("%.2f", row.result().winRateVsSft()), row.result().kl(), row.result().distinct2(), row.result().realWordShare()));
           phases.addObject().put("phase", "eval v" + row.version()).put("goldReward", row.result().goldReward())
               .put("winRateVsSft", row.result().winRateVsSft()).put("kl", row.result().kl());
         }
@@ -180,16 +249,29 @@ final class RunCommand implements Callable<Integer> {
       try (NDManager root = Engines.newManager();
            PolicyModel sft = WeightsCodec.decodePolicy(sftBlob, root);
            PolicyModel fin = WeightsCodec.decodePolicy(finalBlob, root)) {
-        sftNll = Trainers.meanResponseNll(sft, heldOutDemos);
-        finalNll = Trainers.meanResponseNll(fin, heldOutDemos);
+        sftNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(sft, heldOutDemos);
+        finalNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(fin, heldOutDemos);
       }
       report.put("heldOutNllPerChar", Json.mapper().createObjectNode().put("base", baseNll).put("sft", sftNll)
           .put(c.algorithm().label(), finalNll));
       report.put("finalPolicyVersion", o.result().version()).put("finalSha256", o.result().sha256())
           .put("droppedStale", o.result().droppedStale()).put("pipelineSeconds", o.seconds());
-      table.append(String.format("%nHeld-out response NLL/char (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
-          heldOutDemos.size(), baseNll, sftNll, c.algorithm().label(), finalNll));
+      if (!heldOutDemos.isEmpty()) {
+        table.append(String.format("%nHeld-out response NLL/char (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
+            heldOutDemos.size(), baseNll, sftNll, c.algorithm().label(), finalNll));
+      }
       table.append(String.format("Final policy v%d, sha256 %s%n", o.result().version(), o.result().sha256()));
+      if (c.algorithm() == Algorithm.SER_RFT) {
+        snap.latest("reward").ifPresent(r -> {
+          table.append(String.format("SER reward model v%d: %.0f pairs (%.0f labelled), %.0f loop(s), trained on %.0f pairs, "
+              + "accuracy on the unlabelled pairs' hidden labels %s, reward std %.2f%n", r.version(), r.metric("pairs", 0),
+              r.metric("labelled", 0), r.metric("loops", 0), r.metric("trainPairs", 0), fmt("%.3f", r.metric("accuracy", Double.NaN)),
+              r.metric("rewardStd", Double.NaN)));
+          report.putObject("ser").put("pairs", r.metric("pairs", 0)).put("labelled", r.metric("labelled", 0))
+              .put("loops", r.metric("loops", 0)).put("trainPairs", r.metric("trainPairs", 0))
+              .put("accuracy", r.metric("accuracy", Double.NaN));
+        });
+      }
       table.append(evalText);
     }
     System.out.println();
@@ -202,16 +284,14 @@ final class RunCommand implements Callable<Integer> {
 
   private String evalText = "";
 
+  private static String fmt(String f, double v) {
+    return Double.isNaN(v) ? "—" : String.format(f, v);
+  }
+
   /** The smoke-run schedule: 2 stages, short generations, one epoch each. */
   static PipelineConfig quickDefaults(Algorithm a, long seed) {
     PipelineConfig d = PipelineConfig.defaults(a, seed);
     return d.withStages(a == Algorithm.SPIN || a == Algorithm.SFT ? 1 : 2).withMaxNewTokens(40)
         .withTraining(d.sft().withEpochs(1), d.policy().withEpochs(1), d.reward().withEpochs(1));
-  }
-
-  static boolean heldOut(String text) {
-    CRC32 crc = new CRC32();
-    crc.update(text.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-    return crc.getValue() % 5 == 0;
   }
 }

@@ -66,7 +66,7 @@ class JuiceCliIT {
     }
     assertTrue(metrics.get("phases").get(3).get("loss").asDouble() < Math.log(2), "IRFT learned from ln 2");
     // the evaluator scored every policy version (v1 = SFT, v2, v3) against the gold reward
-    assertTrue(out.matches("(?s).*Gold reward \\(VADER\\).*v1 sft .*v2 irft .*v3 irft .*"), out);
+    assertTrue(out.matches("(?s).*Evaluation \\(gold: VADER\\).*v1 sft .*v2 irft .*v3 irft .*"), out);
     assertTrue(Files.size(tmp.resolve("q/eval/gold-per-version.png")) > 1000);
     assertTrue(Files.readString(tmp.resolve("q/eval/summary.md")).contains("| v3 | irft |"));
     // the run's topics were kept: status reads phase, lag, versions and metrics back from them
@@ -92,6 +92,60 @@ class JuiceCliIT {
     assertEquals(3, first.get("policyVersion").asInt());
     assertTrue(first.has("response") && first.has("seed"));
     assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
+  }
+
+  /**
+   * A user's own task end to end: their demonstrations (one line bad), preference pairs in both
+   * forms, their evaluation prompts, no gold reward; SER-RFT learns its reward model from the pairs
+   * over the preferences topic.
+   */
+  @Test
+  void userDataRunsSerRftWithoutAGoldReward() throws Exception {
+    String[] items = {"order", "parcel", "refund", "invoice", "ticket", "account"};
+    String[] good = {"is on its way and arrives tomorrow, thank you for waiting", "was sent today and you will get a mail",
+        "is done and we are glad to help", "is ready, have a nice day"};
+    String[] bad = {"is not our problem", "whatever, ask someone else", "is lost and we do not care", "no"};
+    List<String> demos = new java.util.ArrayList<>();
+    List<String> prefs = new java.util.ArrayList<>();
+    List<String> prompts = new java.util.ArrayList<>();
+    var json = dev.juice.common.Json.mapper();
+    int n = 0;
+    for (String it : items) {
+      for (int k = 1; k <= 16; k++) {
+        String prompt = "Where is my " + it + " " + k + "?";
+        demos.add(json.createObjectNode().put("prompt", prompt).put("response", "Your " + it + " " + good[k % good.length]).toString());
+        var pair = json.createObjectNode().put("prompt", prompt);
+        String g = "Your " + it + " " + good[(k + 1) % good.length];
+        String b = "Your " + it + " " + bad[k % bad.length];
+        if (n % 5 == 0) pair.put("chosen", g).put("rejected", b);
+        else if (n % 2 == 0) pair.put("response_a", g).put("response_b", b).put("hidden_label", "a");
+        else pair.put("response_a", b).put("response_b", g).put("hidden_label", "b");
+        prefs.add(pair.toString());
+        n++;
+      }
+      prompts.add(json.createObjectNode().put("prompt", "Where is my " + it + "?").toString());
+    }
+    demos.add("{\"prompt\": \"no response here\"}");
+    Path d = Files.write(tmp.resolve("demos.jsonl"), demos);
+    Path p = Files.write(tmp.resolve("prefs.jsonl"), prefs);
+    Path e = Files.write(tmp.resolve("prompts.jsonl"), prompts);
+    String out = run("run", "--quick", "--algorithm", "ser-rft", "--run", "u", "--out", tmp.toString(), "--demonstrations", d.toString(),
+        "--preferences", p.toString(), "--eval-prompts", e.toString(), "--gold", "none");
+    assertTrue(out.contains("ingest: sent 97, accepted 96, duplicates 0, rejected 1"), out);
+    assertTrue(out.contains("missing-field"), "the bad line's reason is shown\n" + out);
+    assertTrue(out.contains("ingest preferences: sent 96, accepted 96"), out);
+    for (String row : List.of("| sft | v1 |", "| ser-rft round 1/2 | v2 |", "| ser-rft round 2/2 | v3 |")) {
+      assertTrue(out.contains(row), row + " in\n" + out);
+    }
+    assertTrue(out.contains("SER reward model v1: 96 pairs (20 labelled)"), out);
+    assertTrue(out.contains("Evaluation (gold: none)"), out);
+    assertTrue(out.matches("(?s).*v3 ser-rft gold —  share positive —  win vs SFT —  KL .*"), out);
+    var metrics = json.readTree(tmp.resolve("u/metrics.json").toFile());
+    assertEquals("ser-rft", metrics.get("config").get("JUICE_ALGORITHM").asText());
+    assertTrue(metrics.get("ser").get("accuracy").asDouble() >= 0, "measured against the hidden labels");
+    assertTrue(Files.readString(tmp.resolve("u/eval/summary.md")).contains("| v3 | ser-rft | — | — | — |"));
+    assertTrue(!Files.exists(tmp.resolve("u/eval/gold-per-version.png")), "no gold plot without a gold reward");
+    assertTrue(!out.contains("arrives tomorrow"), "no response text in the output");
   }
 
   @Test

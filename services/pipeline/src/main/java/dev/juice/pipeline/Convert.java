@@ -2,10 +2,13 @@ package dev.juice.pipeline;
 
 import dev.juice.avro.Demonstration;
 import dev.juice.avro.Lineage;
+import dev.juice.avro.PreferenceLabel;
+import dev.juice.avro.PreferencePair;
 import dev.juice.avro.PolicySample;
 import dev.juice.avro.RolloutRequest;
 import dev.juice.avro.ScoredSample;
 import dev.juice.model.pipeline.Demo;
+import dev.juice.model.pipeline.Preference;
 import dev.juice.model.pipeline.Rollout;
 import dev.juice.model.pipeline.Round;
 import dev.juice.model.pipeline.Sample;
@@ -19,6 +22,18 @@ public final class Convert {
 
   public static Demo demo(Demonstration d) {
     return new Demo(d.getId(), d.getPrompt(), d.getResponse());
+  }
+
+  /** A pair as SER sees it: the training label (null when unlabelled) and the hidden one kept apart. */
+  public static Preference preference(PreferencePair p) {
+    return new Preference(p.getId(), p.getPrompt(), p.getResponseA(), p.getResponseB(), aPreferred(p.getLabel()),
+        aPreferred(p.getHiddenLabel()));
+  }
+
+  private static Boolean aPreferred(PreferenceLabel l) {
+    if (l == PreferenceLabel.A) return true;
+    if (l == PreferenceLabel.B) return false;
+    return null; // absent, or a symbol this reader does not know (UNKNOWN): unlabelled
   }
 
   public static RolloutRequest request(String run, Rollout r) {

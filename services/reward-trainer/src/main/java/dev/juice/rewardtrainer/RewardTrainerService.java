@@ -16,6 +16,8 @@ import dev.juice.model.RewardModel;
 import dev.juice.model.WeightsCodec;
 import dev.juice.model.algo.Progress;
 import dev.juice.model.pipeline.PipelineConfig;
+import dev.juice.model.pipeline.Preference;
+import dev.juice.model.pipeline.SerLearner;
 import dev.juice.model.pipeline.RewardLearner;
 import dev.juice.model.pipeline.Rollout;
 import dev.juice.model.pipeline.Round;
@@ -23,6 +25,7 @@ import dev.juice.model.pipeline.Sample;
 import dev.juice.pipeline.Convert;
 import dev.juice.pipeline.DemoFeed;
 import dev.juice.pipeline.Journal;
+import dev.juice.pipeline.PreferenceFeed;
 import dev.juice.pipeline.RoundInputs;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * scalar head; for each round gathers the round's samples, trains Bradley–Terry with the
  * demonstration preferred over the policy's own continuation, and publishes reward version k + 1
  * with the sample offsets it used, in one transaction. Scorers score round k with that version.
- * Runs that train no reward model make it return at once. (SER's self-labelling loop plugs in here:
- * it is another way to produce reward versions from the preferences topic.)
+ * Runs that train no reward model make it return at once. For SER-RFT it instead learns one reward
+ * model from the preference pairs on {@code <run>.preferences} by self-evolved reward learning and
+ * publishes it as reward v1 before the first round needs it.
  */
 public final class RewardTrainerService {
   private static final Logger log = LoggerFactory.getLogger(RewardTrainerService.class);
@@ -67,6 +71,7 @@ public final class RewardTrainerService {
       return 0;
     }
     Engines.pytorch();
+    if (!c.algorithm().rewardPerRound()) return ser(running);
     try (DemoFeed demos = new DemoFeed(props, registry, topics.demonstrations());
          WeightPublisher publisher = new WeightPublisher(props, registry, topics.weights(), config.run(), topics.groupId("reward-trainer"));
          MetricsPublisher metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "reward-trainer", "");
@@ -116,6 +121,65 @@ public final class RewardTrainerService {
       }
       rm.close();
       return version;
+    }
+  }
+
+  /**
+   * SER-RFT: one reward model, learned before the policy rounds need it. Waits for the SFT reference
+   * (the RM's trunk) and at least {@code minPreferences} pairs on {@code <run>.preferences}, runs SER
+   * (seed RM, self-labelling loops) and publishes reward v1 — the version every round's rollouts ask
+   * for — with the per-loop figures as metric events ({@code ser.*}, round = loop). Accuracy is
+   * measured against the hidden labels of the unlabelled pairs when the data carries them.
+   */
+  private long ser(BooleanSupplier running) throws InterruptedException {
+    try (WeightPublisher publisher = new WeightPublisher(props, registry, topics.weights(), config.run(), topics.groupId("reward-trainer"));
+         MetricsPublisher metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "reward-trainer", "");
+         PreferenceFeed feed = new PreferenceFeed(props, registry, topics.preferences());
+         NDManager root = Engines.newManager()) {
+      Optional<WeightSnapshot.Loaded> mine = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2)).latest("reward");
+      if (mine.isPresent()) {
+        log.info("run '{}': SER reward model v{} already published", config.run(), mine.get().version());
+        return mine.get().version();
+      }
+      WeightSnapshot.Loaded ref = awaitReference(running);
+      if (ref == null) return 0;
+      feed.awaitAtLeast(config.minPreferences(), config.awaitInputs());
+      feed.catchUp(Duration.ofMinutes(2));
+      List<Preference> pairs = List.copyOf(feed.all());
+      List<Preference> heldOut = pairs.stream().filter(p -> !p.labelled() && p.hidden() != null).toList();
+      long labelled = pairs.stream().filter(Preference::labelled).count();
+      log.info("run '{}': SER on {} pairs ({} labelled, {} with a hidden label for precision)", config.run(), pairs.size(),
+          labelled, heldOut.size());
+      SerLearner.Config cfg = SerLearner.Config.defaults(c.seed());
+      cfg = new SerLearner.Config(config.serLoops(), cfg.train(), cfg.centering(), c.seed());
+      try (PolicyModel trunk = WeightsCodec.decodePolicy(ref.blob(), root);
+           RewardModel rm = RewardModel.fromPolicy(trunk, root, c.seed())) {
+        List<SerLearner.Loop> loops = new SerLearner(rm, cfg).run(pairs, heldOut, progress, l -> {
+          Map<String, String> tags = Map.of("algorithm", "ser");
+          metrics.publish("ser.kept_status1", l.keptStatus1(), l.loop(), null, tags);
+          metrics.publish("ser.kept_status2", l.keptStatus2(), l.loop(), null, tags);
+          metrics.publish("ser.train_pairs", l.trainPairs(), l.loop(), null, tags);
+          metrics.publish("ser.reward_std", l.rewardStd(), l.loop(), null, tags);
+          if (!Double.isNaN(l.precision())) metrics.publish("ser.precision", l.precision(), l.loop(), null, tags);
+          if (!Double.isNaN(l.heldOutAccuracy())) metrics.publish("ser.accuracy", l.heldOutAccuracy(), l.loop(), null, tags);
+          log.info("run '{}' SER loop {}: kept {} (status 1) + {} (status 2), trained on {}, pool {}, precision {}, accuracy {}",
+              config.run(), l.loop(), l.keptStatus1(), l.keptStatus2(), l.trainPairs(), l.poolLeft(),
+              String.format("%.3f", l.precision()), String.format("%.3f", l.heldOutAccuracy()));
+        });
+        SerLearner.Loop last = loops.get(loops.size() - 1);
+        Map<String, Double> m = new HashMap<>();
+        m.put("loops", (double) last.loop());
+        m.put("pairs", (double) pairs.size());
+        m.put("labelled", (double) labelled);
+        m.put("trainPairs", (double) last.trainPairs());
+        m.put("rewardStd", last.rewardStd());
+        m.put("loss", last.loss());
+        if (!Double.isNaN(last.heldOutAccuracy())) m.put("accuracy", last.heldOutAccuracy());
+        publisher.publish(List.of(new WeightPublisher.Entry(new WeightPublisher.Version("reward", ModelKind.REWARD, 1, null,
+            loops.size(), "ser", m), WeightsCodec.encode(rm))), List.of(), Map.of(), null);
+        log.info("run '{}': SER reward model v1 published after {} loop(s)", config.run(), last.loop());
+      }
+      return 1;
     }
   }
 
