@@ -165,6 +165,16 @@ public final class EvaluatorService implements AutoCloseable {
     return Double.isNaN(v) ? "—" : String.format(f, v);
   }
 
+  /** Live while its loop runs; ready once it follows the weights topic; details: versions evaluated. */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    boolean live = done.getCount() > 0;
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("evaluated", rows().size());
+    d.put("lastVersion", rows().isEmpty() ? -1 : rows().get(rows().size() - 1).version());
+    d.put("prompts", prompts.size());
+    return new dev.juice.common.ops.OpsServer.Health(live, live, d);
+  }
+
   /** Versions evaluated so far. */
   public List<Row> rows() {
     synchronized (rows) {
@@ -201,8 +211,10 @@ public final class EvaluatorService implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     EvaluatorConfig config = EvaluatorConfig.fromEnv(System.getenv());
     EvaluatorService s = start(config);
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("evaluator", System.getenv(), s::health);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close, "evaluator-shutdown"));
     s.await(Long.MAX_VALUE, TimeUnit.DAYS);
     s.close();
+    if (ops != null) ops.close();
   }
 }

@@ -33,6 +33,16 @@ public final class IngestService implements AutoCloseable {
     this.applicationId = applicationId;
   }
 
+  /**
+   * Live unless Streams is in ERROR or shut down; ready when RUNNING (connected, tasks assigned and
+   * restored). Streams' own client metrics (lag, throughput) are bound to Micrometer at start.
+   */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    KafkaStreams.State st = streams.state();
+    boolean live = st != KafkaStreams.State.ERROR && st != KafkaStreams.State.NOT_RUNNING && st != KafkaStreams.State.PENDING_ERROR;
+    return new dev.juice.common.ops.OpsServer.Health(live, st == KafkaStreams.State.RUNNING, java.util.Map.of("state", st.name()));
+  }
+
   /** Kafka Streams properties of the service. */
   public static Properties streamsProps(IngestConfig config) {
     Properties p = new Properties();
@@ -64,6 +74,7 @@ public final class IngestService implements AutoCloseable {
         new RestSchemaRegistryClient(config.kafka().registryUrl()));
     Properties props = streamsProps(config);
     KafkaStreams streams = new KafkaStreams(new IngestTopology(topics, config.limits()).build(), props);
+    new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(io.micrometer.core.instrument.Metrics.globalRegistry);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) running.countDown();
@@ -109,9 +120,11 @@ public final class IngestService implements AutoCloseable {
     IngestConfig config = IngestConfig.fromEnv(System.getenv());
     log.info("starting ingest: run={}, kafka={}", config.run(), config.kafka());
     IngestService service = start(config, Duration.ofMinutes(2));
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("ingest", System.getenv(), service::health);
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       service.close();
+      if (ops != null) ops.close();
       done.countDown();
     }, "ingest-shutdown"));
     done.await();

@@ -13,6 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,6 +74,11 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
   private final AtomicLong deadLetters = new AtomicLong();
   private final int maxBatch;
   private final Duration fillWindow = Duration.ofMillis(50);
+  private final Counter recordsCounter;
+  private final Counter deadLetterCounter;
+  private final Timer batchTimer;
+  private final KafkaClientMetrics consumerMetrics;
+  private final KafkaClientMetrics producerMetrics;
 
   public ExactlyOnceWorker(String name, Map<String, Object> clientProps, SchemaRegistryClient registry, String inputTopic,
       String groupId, String transactionalId, int maxPollRecords, String dlqTopic, Handler handler) {
@@ -83,6 +94,34 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
     this.producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     consumer.subscribe(List.of(inputTopic));
+    Tags tags = Tags.of("worker", name, "topic", inputTopic);
+    MeterRegistry reg = Metrics.globalRegistry;
+    this.recordsCounter = Counter.builder("juice.worker.records").description("input records committed").tags(tags).register(reg);
+    this.deadLetterCounter = Counter.builder("juice.worker.dead_letters").description("input records sent to the DLQ").tags(tags).register(reg);
+    this.batchTimer = Timer.builder("juice.worker.batch").description("process + commit of one batch").tags(tags).register(reg);
+    this.consumerMetrics = new KafkaClientMetrics(consumer, tags);
+    this.producerMetrics = new KafkaClientMetrics(producer, tags);
+    consumerMetrics.bindTo(reg);
+    producerMetrics.bindTo(reg);
+  }
+
+  /** Whether the consumer holds at least one open broker connection (for readiness). */
+  public boolean connected() {
+    try {
+      for (var e : consumer.metrics().entrySet()) {
+        if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")) {
+          return ((Number) e.getValue().metricValue()).doubleValue() > 0;
+        }
+      }
+    } catch (RuntimeException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** False once the loop stopped (closed, fenced or failed). */
+  public boolean alive() {
+    return stopped.getCount() > 0;
   }
 
   @Override
@@ -108,6 +147,8 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
       log.warn("{}: fenced by a newer instance; stopping", name);
     } finally {
       try {
+        consumerMetrics.close();
+        producerMetrics.close();
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
       } finally {
@@ -141,9 +182,11 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
         d.headers().add(new RecordHeader(DeadLetterHeaders.OFFSET, utf8(String.valueOf(r.offset()))));
         out.add(d);
         deadLetters.incrementAndGet();
+        deadLetterCounter.increment();
         log.warn("{}: {} partition {} offset {} dead-lettered: {}", name, r.topic(), r.partition(), r.offset(), reason);
       }
     };
+    long t0 = System.nanoTime();
     try {
       handler.process(batch, sink);
       producer.beginTransaction();
@@ -152,6 +195,8 @@ public final class ExactlyOnceWorker implements Runnable, AutoCloseable {
       producer.commitTransaction();
       batches.incrementAndGet();
       records.addAndGet(batch.size());
+      recordsCounter.increment(batch.size());
+      batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (ProducerFencedException | InvalidProducerEpochException | WakeupException e) {
       throw e;
     } catch (Exception e) {

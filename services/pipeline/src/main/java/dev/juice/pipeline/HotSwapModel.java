@@ -15,7 +15,9 @@ import java.util.function.Function;
  * name the version that produced it.
  */
 public final class HotSwapModel<M extends Transformer> {
-  private record Blob(long version, byte[] bytes) {}
+  private record Blob(long version, byte[] bytes, long publishedAtMs) {}
+
+  private final io.micrometer.core.instrument.Timer switchTimer;
 
   private final AtomicReference<Blob> newest = new AtomicReference<>();
   private final Function<byte[], M> decode;
@@ -25,12 +27,26 @@ public final class HotSwapModel<M extends Transformer> {
 
   /** @param decode builds a model from a blob (used for the first version and on a shape change) */
   public HotSwapModel(Function<byte[], M> decode) {
+    this(decode, "model", "");
+  }
+
+  /**
+   * @param instance the worker instance (meter tag)
+   * @param name the model's name in meters: {@code juice.model.loaded_version} and
+   *     {@code juice.weights.switch} (publish → first use of a version; the weight-switch latency)
+   */
+  public HotSwapModel(Function<byte[], M> decode, String name, String instance) {
     this.decode = decode;
+    io.micrometer.core.instrument.Gauge.builder("juice.model.loaded_version", this, h -> h.loaded).tag("model", name).tag("instance", instance)
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+    this.switchTimer = io.micrometer.core.instrument.Timer.builder("juice.weights.switch").tag("model", name).tag("instance", instance)
+        .description("from a version's publication to the first batch that uses it")
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
   }
 
   /** Called by the weights subscriber with a verified version. */
   public void offer(ModelManifest m, byte[] blob) {
-    newest.accumulateAndGet(new Blob(m.getVersion(), blob), (a, b) -> a == null || b.version() > a.version() ? b : a);
+    newest.accumulateAndGet(new Blob(m.getVersion(), blob, m.getCreatedAt() == null ? System.currentTimeMillis() : m.getCreatedAt().toEpochMilli()), (a, b) -> a == null || b.version() > a.version() ? b : a);
   }
 
   /** Newest version received (not necessarily loaded yet); -1 when none. */
@@ -63,6 +79,7 @@ public final class HotSwapModel<M extends Transformer> {
       }
       loaded = b.version();
       swaps++;
+      switchTimer.record(Math.max(0, System.currentTimeMillis() - b.publishedAtMs()), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     return model;
   }

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * version with exactly the inputs it had not used, and never issues a round twice.
  */
 public final class PolicyTrainerService {
+  private final dev.juice.common.ops.ServiceState state = new dev.juice.common.ops.ServiceState();
   private static final Logger log = LoggerFactory.getLogger(PolicyTrainerService.class);
   /** Manifest metric: the last round the version includes (−1 = SFT). */
   public static final String ROUND = "round";
@@ -94,6 +95,7 @@ public final class PolicyTrainerService {
     long start = System.nanoTime();
     Engines.pytorch();
     WeightSnapshot snapshot = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2));
+    state.connected();
     Journal journal = Journal.read(props, registry, topics.rollouts(), c.stages(), Duration.ofMinutes(2));
     try (DemoFeed demos = new DemoFeed(props, registry, topics.demonstrations());
          WeightPublisher publisher = new WeightPublisher(props, registry, topics.weights(), config.run(), topics.groupId("policy-trainer"));
@@ -140,6 +142,7 @@ public final class PolicyTrainerService {
             new WeightPublisher.Entry(new WeightPublisher.Version("reference", ModelKind.REFERENCE, 1, null, 0, "sft", Map.of()), blob)),
             requests, Map.of(), null);
         metrics.publish("policy.version", version, 0, version, Map.of("phase", "sft"));
+        state.version(version);
         listener.onPhase("sft-done", version);
         log.info("run '{}': SFT published at {} ms", config.run(), (System.nanoTime() - start) / 1_000_000);
       } else if (c.algorithm().usesRewardModel()) {
@@ -195,6 +198,8 @@ public final class PolicyTrainerService {
               WeightsCodec.encode(policy))), requests, inputs.offsets(), inputs.group());
           double secs = (System.nanoTime() - t0) / 1e9;
           metrics.publish("policy.version", version, k, version, Map.of("phase", c.algorithm().label()));
+          state.version(version);
+          state.phase(c.algorithm().label() + " " + round);
           metrics.publish("round.dropped_stale", droppedNow, k, version, Map.of());
           metrics.publish("round.seconds", secs, k, version, Map.of());
           metrics.publish("round.wait_seconds", waited, k, version, Map.of());
@@ -272,10 +277,25 @@ public final class PolicyTrainerService {
     return policy;
   }
 
+  /** Live until it failed; ready once it has read the run's weights from the broker. */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    return state.health();
+  }
+
   public static void main(String[] args) throws InterruptedException {
     PolicyTrainerConfig config = PolicyTrainerConfig.fromEnv(System.getenv());
     log.info("starting policy-trainer: run={}, algorithm={}, kafka={}", config.run(), config.pipeline().algorithm().label(), config.kafka());
-    Result r = new PolicyTrainerService(config, Progress.NONE, Listener.NONE).run();
-    log.info("run '{}' finished: policy v{} sha256 {} ({} stale samples dropped)", config.run(), r.version(), r.sha256(), r.droppedStale());
+    PolicyTrainerService service = new PolicyTrainerService(config, Progress.NONE, Listener.NONE);
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("policy-trainer", System.getenv(), service::health);
+    try {
+      Result r = service.run();
+      service.state.phase("finished");
+      log.info("run '{}' finished: policy v{} sha256 {} ({} stale samples dropped)", config.run(), r.version(), r.sha256(), r.droppedStale());
+    } catch (RuntimeException | InterruptedException e) {
+      service.state.failed(e);
+      throw e;
+    } finally {
+      if (ops != null) ops.close();
+    }
   }
 }

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * publishes it as reward v1 before the first round needs it.
  */
 public final class RewardTrainerService {
+  private final dev.juice.common.ops.ServiceState state = new dev.juice.common.ops.ServiceState();
   private static final Logger log = LoggerFactory.getLogger(RewardTrainerService.class);
 
   private final RewardTrainerConfig config;
@@ -77,6 +78,7 @@ public final class RewardTrainerService {
          MetricsPublisher metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "reward-trainer", "");
          NDManager root = Engines.newManager()) {
       WeightSnapshot snapshot = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2));
+      state.connected();
       RewardModel rm;
       int next;
       Optional<WeightSnapshot.Loaded> mine = snapshot.latest("reward");
@@ -115,6 +117,8 @@ public final class RewardTrainerService {
               version > 1 ? version - 1 : null, r.steps(), "rft", m), WeightsCodec.encode(rm))), List.of(),
               inputs.offsets(), inputs.group());
           metrics.publish("reward.loss", r.loss(), k, version, Map.of());
+          state.version(version);
+          state.phase("rft " + round);
           if (!Double.isNaN(r.accuracyBefore())) metrics.publish("reward.accuracy_before", r.accuracyBefore(), k, version, Map.of());
           metrics.publish("round.seconds.reward", (System.nanoTime() - t0) / 1e9, k, version, Map.of());
         }
@@ -137,6 +141,8 @@ public final class RewardTrainerService {
          PreferenceFeed feed = new PreferenceFeed(props, registry, topics.preferences());
          NDManager root = Engines.newManager()) {
       Optional<WeightSnapshot.Loaded> mine = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2)).latest("reward");
+      state.connected();
+      state.phase("ser");
       if (mine.isPresent()) {
         log.info("run '{}': SER reward model v{} already published", config.run(), mine.get().version());
         return mine.get().version();
@@ -178,6 +184,7 @@ public final class RewardTrainerService {
         publisher.publish(List.of(new WeightPublisher.Entry(new WeightPublisher.Version("reward", ModelKind.REWARD, 1, null,
             loops.size(), "ser", m), WeightsCodec.encode(rm))), List.of(), Map.of(), null);
         log.info("run '{}': SER reward model v1 published after {} loop(s)", config.run(), last.loop());
+        state.version(1);
       }
       return 1;
     }
@@ -203,10 +210,25 @@ public final class RewardTrainerService {
     throw new InterruptedException("stopped");
   }
 
+  /** Live until it failed; ready once it has read the run's weights from the broker. */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    return state.health();
+  }
+
   public static void main(String[] args) throws InterruptedException {
     RewardTrainerConfig config = RewardTrainerConfig.fromEnv(System.getenv());
     log.info("starting reward-trainer: run={}, kafka={}", config.run(), config.kafka());
-    long v = new RewardTrainerService(config, Progress.NONE).run(() -> true);
-    log.info("run '{}': reward-trainer finished at reward v{}", config.run(), v);
+    RewardTrainerService service = new RewardTrainerService(config, Progress.NONE);
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("reward-trainer", System.getenv(), service::health);
+    try {
+      long v = service.run(() -> true);
+      service.state.phase("finished");
+      log.info("run '{}': reward-trainer finished at reward v{}", config.run(), v);
+    } catch (RuntimeException | InterruptedException e) {
+      service.state.failed(e);
+      throw e;
+    } finally {
+      if (ops != null) ops.close();
+    }
   }
 }

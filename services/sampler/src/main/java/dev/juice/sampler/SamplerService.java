@@ -55,7 +55,8 @@ public final class SamplerService implements AutoCloseable {
     SchemaRegistryClient registry = new RestSchemaRegistryClient(config.kafka().registryUrl());
     Map<String, Object> props = config.kafka().clientProps();
     this.manager = Engines.newManager();
-    this.policy = new HotSwapModel<>(blob -> WeightsCodec.decodePolicy(blob, manager));
+    this.policy = new HotSwapModel<>(blob -> WeightsCodec.decodePolicy(blob, manager), "policy",
+        config.worker().instanceId());
     this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("policy", policy));
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "sampler", config.worker().instanceId());
     AvroDeserializer<RolloutRequest> requests = new AvroDeserializer<>(registry, RolloutRequest.class);
@@ -116,6 +117,18 @@ public final class SamplerService implements AutoCloseable {
     return null;
   }
 
+  /** Live while the worker loop runs; ready when it is connected to the broker and holds a policy version. */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    ExactlyOnceWorker w = runtime.worker();
+    boolean connected = w.connected();
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("connected", connected);
+    d.put("policyVersionLoaded", policy.loaded());
+    d.put("policyVersionAvailable", policy.available());
+    d.put("records", w.records());
+    return new dev.juice.common.ops.OpsServer.Health(w.alive(), w.alive() && connected && policy.available() >= 1, d);
+  }
+
   public static SamplerService start(SamplerConfig config) {
     SamplerService s = new SamplerService(config);
     s.runtime.start(config.worker().exitWhenDone() ? s.watch::finished : null);
@@ -145,7 +158,11 @@ public final class SamplerService implements AutoCloseable {
     SamplerConfig config = SamplerConfig.fromEnv(System.getenv());
     log.info("starting sampler {}: run={}, kafka={}", config.worker().instanceId(), config.run(), config.kafka());
     SamplerService s = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "sampler-shutdown"));
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("sampler", System.getenv(), s::health);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      s.close();
+      if (ops != null) ops.close();
+    }, "sampler-shutdown"));
     s.await();
   }
 }

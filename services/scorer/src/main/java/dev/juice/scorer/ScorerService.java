@@ -49,7 +49,8 @@ public final class ScorerService implements AutoCloseable {
     SchemaRegistryClient registry = new RestSchemaRegistryClient(config.kafka().registryUrl());
     Map<String, Object> props = config.kafka().clientProps();
     this.manager = Engines.newManager();
-    this.reward = new HotSwapModel<>(blob -> (RewardModel) WeightsCodec.decode(blob, manager));
+    this.reward = new HotSwapModel<>(blob -> (RewardModel) WeightsCodec.decode(blob, manager), "reward",
+        config.worker().instanceId());
     this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("reward", reward));
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "scorer", config.worker().instanceId());
     AvroDeserializer<PolicySample> samples = new AvroDeserializer<>(registry, PolicySample.class);
@@ -85,6 +86,18 @@ public final class ScorerService implements AutoCloseable {
         List.of(watch, metrics, reward::close, manager));
   }
 
+  /** Live while the worker loop runs; ready when it is connected to the broker and holds a reward version. */
+  public dev.juice.common.ops.OpsServer.Health health() {
+    ExactlyOnceWorker w = runtime.worker();
+    boolean connected = w.connected();
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("connected", connected);
+    d.put("rewardVersionLoaded", reward.loaded());
+    d.put("rewardVersionAvailable", reward.available());
+    d.put("records", w.records());
+    return new dev.juice.common.ops.OpsServer.Health(w.alive(), w.alive() && connected && reward.available() >= 1, d);
+  }
+
   public static ScorerService start(ScorerConfig config) {
     ScorerService s = new ScorerService(config);
     s.runtime.start(config.worker().exitWhenDone() ? s.watch::finished : null);
@@ -109,7 +122,11 @@ public final class ScorerService implements AutoCloseable {
     ScorerConfig config = ScorerConfig.fromEnv(System.getenv());
     log.info("starting scorer {}: run={}, kafka={}", config.worker().instanceId(), config.run(), config.kafka());
     ScorerService s = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "scorer-shutdown"));
+    dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("scorer", System.getenv(), s::health);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      s.close();
+      if (ops != null) ops.close();
+    }, "scorer-shutdown"));
     s.await();
   }
 }

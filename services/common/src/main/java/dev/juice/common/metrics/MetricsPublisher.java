@@ -22,6 +22,7 @@ public final class MetricsPublisher implements AutoCloseable {
   private final String runId;
   private final String service;
   private final String instance;
+  private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> gauges = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MetricsPublisher(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic, String runId,
       String service, String instance) {
@@ -41,6 +42,24 @@ public final class MetricsPublisher implements AutoCloseable {
         .setName(name).setValue(value).setStep(step).setModelVersion(modelVersion)
         .setTags(tags == null ? Map.of() : tags).setTimestamp(Instant.now()).build();
     producer.send(new ProducerRecord<>(topic, service, e));
+    gauge(name, tags).set(value);
+  }
+
+  /**
+   * The same measurement as a gauge {@code juice.<name>} in Micrometer's global registry (tags run,
+   * service, instance and the event's own), which a service's {@code /metrics} endpoint exposes.
+   */
+  private java.util.concurrent.atomic.AtomicReference<Double> gauge(String name, Map<String, String> tags) {
+    String key = name + (tags == null ? "" : new java.util.TreeMap<>(tags).toString());
+    return gauges.computeIfAbsent(key, k -> {
+      java.util.concurrent.atomic.AtomicReference<Double> holder = new java.util.concurrent.atomic.AtomicReference<>(Double.NaN);
+      io.micrometer.core.instrument.Gauge.Builder<?> b = io.micrometer.core.instrument.Gauge
+          .builder("juice." + name, holder, h -> h.get())
+          .tag("run", runId).tag("service", service).tag("instance", instance);
+      if (tags != null) tags.forEach(b::tag);
+      b.register(io.micrometer.core.instrument.Metrics.globalRegistry);
+      return holder;
+    });
   }
 
   @Override

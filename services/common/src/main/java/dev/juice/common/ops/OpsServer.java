@@ -1,0 +1,107 @@
+package dev.juice.common.ops;
+
+import dev.juice.common.Json;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's operations endpoints (Javalin): {@code GET /health} — readiness, 200 when ready and 503
+ * otherwise, with the details as JSON (broker connection, loaded model versions); {@code GET
+ * /health/live} — liveness, 503 once the service's worker stopped; {@code GET /metrics} — Prometheus
+ * text from a Micrometer registry that joins {@link Metrics#globalRegistry}, so every meter a service
+ * registers there (worker throughput, Kafka client metrics such as consumer lag, model versions,
+ * losses, staleness, weight-switch latency) is scraped, together with JVM and process metrics.
+ */
+public final class OpsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+
+  /** What {@code /health} reports: liveness, readiness and why. */
+  public record Health(boolean live, boolean ready, Map<String, Object> details) {
+    public static Health of(boolean live, boolean ready, Map<String, Object> details) {
+      return new Health(live, ready, details);
+    }
+  }
+
+  private final Javalin app;
+  private final PrometheusMeterRegistry prometheus;
+
+  private OpsServer(Javalin app, PrometheusMeterRegistry prometheus) {
+    this.app = app;
+    this.prometheus = prometheus;
+  }
+
+  /**
+   * Serves the endpoints on {@code port} (0 = any free port).
+   *
+   * @param service name reported by {@code /health} and the {@code service} tag of JVM meters
+   */
+  public static OpsServer start(String service, int port, Supplier<Health> health) {
+    PrometheusMeterRegistry prom = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prom.config().commonTags("service", service);
+    new JvmMemoryMetrics().bindTo(prom);
+    new JvmGcMetrics().bindTo(prom);
+    new JvmThreadMetrics().bindTo(prom);
+    new ProcessorMetrics().bindTo(prom);
+    new UptimeMetrics().bindTo(prom);
+    Metrics.addRegistry(prom);
+    Javalin app = Javalin.create(c -> c.showJavalinBanner = false)
+        .get("/health", ctx -> {
+          Health h = health.get();
+          ctx.status(h.ready() ? 200 : 503).contentType("application/json").result(body(service, h, h.ready()));
+        })
+        .get("/health/live", ctx -> {
+          Health h = health.get();
+          ctx.status(h.live() ? 200 : 503).contentType("application/json").result(body(service, h, h.live()));
+        })
+        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prom.scrape()))
+        .start(port);
+    log.info("{}: /health, /health/live and /metrics on port {}", service, app.port());
+    return new OpsServer(app, prom);
+  }
+
+  private static String body(String service, Health h, boolean up) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("service", service);
+    m.put("status", up ? "UP" : "DOWN");
+    m.put("live", h.live());
+    m.put("ready", h.ready());
+    m.putAll(h.details());
+    try {
+      return Json.mapper().writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts the endpoints on {@code JUICE_HTTP_PORT} (default 8080; 0 = any free port; a negative
+   * value = no endpoints), as a service's {@code main} does.
+   */
+  public static OpsServer fromEnv(String service, Map<String, String> env, Supplier<Health> health) {
+    int port = Integer.parseInt(env.getOrDefault("JUICE_HTTP_PORT", "8080").trim());
+    return port < 0 ? null : start(service, port, health);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    Metrics.removeRegistry(prometheus);
+    prometheus.close();
+  }
+}
