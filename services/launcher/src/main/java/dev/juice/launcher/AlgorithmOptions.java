@@ -10,10 +10,10 @@ import picocli.CommandLine.Option;
  * settings for {@code juice replay}.
  */
 final class AlgorithmOptions {
-  @Option(names = "--algorithm", description = "sft, spin, irft or rft (default: irft; replay: the recorded run's).")
+  @Option(names = "--algorithm", description = "sft, spin, irft, rft or ser-rft (default: env JUICE_ALGORITHM, else irft; replay: the recorded run's).")
   String algorithm;
 
-  @Option(names = "--seed", description = "Seed of the plan, training and sampling (default 1; replay: the recorded run's).")
+  @Option(names = "--seed", description = "Seed of the plan, training and sampling (default: env JUICE_SEED, else 1; replay: the recorded run's).")
   Long seed;
 
   @Option(names = "--beta", description = "IRFT/SPIN beta of the implicit reward (default 0.1).")
@@ -50,11 +50,15 @@ final class AlgorithmOptions {
   Integer epochsPerRound;
 
   Algorithm algorithm() {
-    return algorithm == null ? Algorithm.IRFT : Algorithm.parse(algorithm);
+    if (algorithm != null) return Algorithm.parse(algorithm);
+    String env = System.getenv("JUICE_ALGORITHM"); // the services' variable, so a driver container agrees with them
+    return env == null || env.isBlank() ? Algorithm.IRFT : Algorithm.parse(env);
   }
 
   long seed() {
-    return seed == null ? 1 : seed;
+    if (seed != null) return seed;
+    String env = System.getenv("JUICE_SEED");
+    return env == null || env.isBlank() ? 1 : Long.parseLong(env.trim());
   }
 
   /**

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       GenerateCommand.class,
       StatusCommand.class,
+      TopicsCommand.class,
+      K8sCommand.class,
       ServeCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -91,6 +91,18 @@ final class RunCommand implements Callable<Integer> {
       + "benchmark's sentiment task) or none (your own task: KL, distinct-2 and real-word share only) (default: ${DEFAULT-VALUE}).")
   String gold;
 
+  @Option(names = "--bootstrap", defaultValue = "${env:JUICE_BOOTSTRAP}", description = "Run on this Kafka cluster "
+      + "(env JUICE_BOOTSTRAP) instead of an embedded broker; needs --registry.")
+  String bootstrap;
+
+  @Option(names = "--registry", defaultValue = "${env:JUICE_REGISTRY}", description = "Schema registry URL with --bootstrap (env JUICE_REGISTRY).")
+  String registryUrl;
+
+  @Option(names = "--external-services", description = "The ingest, sampler, scorer, trainer and evaluator services run "
+      + "elsewhere (containers, pods): this command only feeds the data, publishes the base model, waits for the final "
+      + "policy and writes the summary. What compose.yaml's 'driver' container runs.")
+  boolean externalServices;
+
   @Option(names = "--data-dir", description = "Keep the broker's data here (then `juice status --data-dir` and "
       + "`juice replay --data-dir` can read the run); default: a temporary directory deleted at the end.")
   Path dataDir;
@@ -140,16 +152,21 @@ final class RunCommand implements Callable<Integer> {
     ArrayNode phases = report.putArray("phases");
     StringBuilder table = new StringBuilder(
         "| phase | policy version | last loss | pairs | stale dropped | seconds |\n|---|---|---|---|---|---|\n");
-    try (LocalStack stack = LocalStack.start(dataDir, 0, 0, run, partitions)) {
+    boolean external = bootstrap != null && !bootstrap.isBlank();
+    if (externalServices && !external) throw new IllegalArgumentException("--external-services needs --bootstrap and --registry");
+    if (external && (registryUrl == null || registryUrl.isBlank())) throw new IllegalArgumentException("--bootstrap needs --registry");
+    boolean ingestHere = !externalServices;
+    try (LocalStack stack = external ? LocalStack.external(bootstrap, registryUrl, run, partitions)
+        : LocalStack.start(dataDir, 0, 0, run, partitions)) {
       System.out.println("Kafka " + stack.settings().bootstrapServers() + ", registry " + stack.settings().registryUrl());
       Path streams = Files.createTempDirectory("juice-run-streams");
-      IngestCommand.Summary s = IngestCommand.ingest(stack, raw, "demonstrations", true, streams, Duration.ofMinutes(5), true);
+      IngestCommand.Summary s = IngestCommand.ingest(stack, raw, "demonstrations", ingestHere, streams, Duration.ofMinutes(5), true);
       System.out.printf("ingest: sent %d, accepted %d, duplicates %d, rejected %d%n", s.sent(), s.accepted(), s.duplicates(), s.rejected());
       s.reasons().forEach((reason, n) -> System.out.printf("  rejected %-20s %d (see %s)%n", reason, n, stack.topics().names().deadLetters()));
       if (s.accepted() == 0) throw new IllegalArgumentException("no valid demonstration was ingested; nothing to train on");
       table.append(String.format("| ingest | — | — | %d accepted | — | %.0f |%n", s.accepted(), (System.nanoTime() - t0) / 1e9));
       if (!rawPrefs.isEmpty()) {
-        IngestCommand.Summary p = IngestCommand.ingest(stack, rawPrefs, "preferences", true, streams, Duration.ofMinutes(5), true);
+        IngestCommand.Summary p = IngestCommand.ingest(stack, rawPrefs, "preferences", ingestHere, streams, Duration.ofMinutes(5), true);
         System.out.printf("ingest preferences: sent %d, accepted %d, duplicates %d, rejected %d%n", p.sent(), p.accepted(),
             p.duplicates(), p.rejected());
         p.reasons().forEach((reason, n) -> System.out.printf("  rejected %-20s %d%n", reason, n));
@@ -205,7 +222,7 @@ final class RunCommand implements Callable<Integer> {
       }
 
       dev.juice.evaluator.EvaluatorService evaluator = null;
-      if (evaluate || evalPrompts != null) {
+      if ((evaluate || evalPrompts != null) && !externalServices) {
         Path promptsFile = evalPrompts;
         if (promptsFile == null) {
           if (demonstrations != null) throw new IllegalArgumentException("--evaluate with your own demonstrations needs --eval-prompts");
@@ -217,7 +234,8 @@ final class RunCommand implements Callable<Integer> {
         evaluator = dev.juice.evaluator.EvaluatorService.start(new dev.juice.evaluator.EvaluatorConfig(run, stack.settings(),
             promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true, goldReward));
       }
-      RunDriver.Outcome o = RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : preset, false, true);
+      RunDriver.Outcome o = externalServices ? awaitFinal(stack, registry)
+          : RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : preset, false, true);
       for (RunDriver.Row r : o.rows()) {
         table.append(String.format("| %s | v%d | %s | %s | %d | %.0f |%n", r.phase(), r.version(),
             Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss()), r.pairs() == 0 ? "—" : r.pairs(), r.dropped(), r.seconds()));
@@ -283,6 +301,28 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private String evalText = "";
+
+  /** With --external-services: waits until the policy-trainer (elsewhere) publishes the run's final version. */
+  private RunDriver.Outcome awaitFinal(LocalStack stack, RestSchemaRegistryClient registry) throws InterruptedException {
+    long t0 = System.nanoTime();
+    System.out.println("waiting for the services to publish the final policy version of run '" + run + "'...");
+    long shown = -1;
+    while (true) {
+      var p = WeightSnapshot.read(stack.clientProps(), registry, stack.topics().names().weights(), Duration.ofMinutes(1)).latest("policy");
+      if (p.isPresent()) {
+        if (p.get().version() != shown) {
+          shown = p.get().version();
+          System.out.printf("  policy v%d (%s)%n", shown, p.get().manifest().getAlgorithm());
+        }
+        if (p.get().metric(dev.juice.pipeline.WeightsWatch.FINAL, 0) >= 1) {
+          return new RunDriver.Outcome(new dev.juice.policytrainer.PolicyTrainerService.Result(p.get().version(),
+              WeightsCodec.sha256Hex(p.get().blob()), (int) p.get().metric("round", 0) + 1, 0, 0), List.of(),
+              (System.nanoTime() - t0) / 1e9);
+        }
+      }
+      Thread.sleep(2_000);
+    }
+  }
 
   private static String fmt(String f, double v) {
     return Double.isNaN(v) ? "—" : String.format(f, v);

@@ -34,4 +34,16 @@ public final class Engines {
   public static NDManager newManager() {
     return pytorch().newBaseManager();
   }
+
+  /**
+   * Loads the PyTorch engine once and prints where its native library lives. Container builds run
+   * it with {@code DJL_CACHE_DIR} set so libtorch is extracted into the image, not at every start.
+   */
+  public static void main(String[] args) {
+    Engine e = pytorch(1);
+    try (NDManager m = newManager()) {
+      System.out.println(e.getEngineName() + " " + e.getVersion() + " ready: " + m.create(new float[] {1, 2}).sum().getFloat());
+    }
+    System.out.println("DJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", System.getenv().getOrDefault("DJL_CACHE_DIR", "~/.djl.ai")));
+  }
 }

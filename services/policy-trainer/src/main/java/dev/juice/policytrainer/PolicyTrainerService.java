@@ -259,6 +259,17 @@ public final class PolicyTrainerService {
       Progress progress) throws InterruptedException {
     var base = snapshot.latest("base");
     if (base.isPresent()) return WeightsCodec.decodePolicy(base.get().blob(), root);
+    if (config.awaitBase()) {
+      state.phase("awaiting base");
+      log.info("run '{}': waiting for a base model on {}", config.run(), topics.weights());
+      long deadline = System.nanoTime() + config.awaitInputs().toNanos();
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(1_000);
+        base = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2)).latest("base");
+        if (base.isPresent()) return WeightsCodec.decodePolicy(base.get().blob(), root);
+      }
+      throw new IllegalStateException("no base model on " + topics.weights() + " after " + config.awaitInputs());
+    }
     demos.awaitAtLeast(config.minDemos(), config.awaitInputs());
     List<String> text = new ArrayList<>();
     for (Demo d : demos.all()) text.add(d.prompt() + " " + d.response());
@@ -290,6 +301,10 @@ public final class PolicyTrainerService {
     try {
       Result r = service.run();
       service.state.phase("finished");
+      if (!new dev.juice.common.config.Env(System.getenv()).bool("JUICE_EXIT_WHEN_DONE", true)) {
+        // a StatefulSet restarts a container that exits: stay up (health "finished") until stopped
+        new java.util.concurrent.CountDownLatch(1).await();
+      }
       log.info("run '{}' finished: policy v{} sha256 {} ({} stale samples dropped)", config.run(), r.version(), r.sha256(), r.droppedStale());
     } catch (RuntimeException | InterruptedException e) {
       service.state.failed(e);

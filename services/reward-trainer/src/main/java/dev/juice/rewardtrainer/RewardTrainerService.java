@@ -223,6 +223,10 @@ public final class RewardTrainerService {
     try {
       long v = service.run(() -> true);
       service.state.phase("finished");
+      if (!new dev.juice.common.config.Env(System.getenv()).bool("JUICE_EXIT_WHEN_DONE", true)) {
+        // a StatefulSet restarts a container that exits: stay up (health "finished") until stopped
+        new java.util.concurrent.CountDownLatch(1).await();
+      }
       log.info("run '{}': reward-trainer finished at reward v{}", config.run(), v);
     } catch (RuntimeException | InterruptedException e) {
       service.state.failed(e);

@@ -50,7 +50,8 @@ public final class TopicAdmin {
       List<NewTopic> create = new ArrayList<>();
       for (TopicSpec s : specs) {
         if (!existing.contains(s.name())) {
-          create.add(new NewTopic(s.name(), s.partitions(), (short) 1).configs(s.config()));
+          // replication: the cluster's default.replication.factor (1 on the embedded broker)
+          create.add(new NewTopic(s.name(), java.util.Optional.of(s.partitions()), java.util.Optional.empty()).configs(s.config()));
         }
       }
       if (create.isEmpty()) return;
