@@ -9,7 +9,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -39,6 +41,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final boolean deleteOnClose;
   private final Map<String, String> overrides;
   private final String listenerName;
+  private final List<String> scramUsers;
   private final String securityProtocol;
   private int brokerPort;
   private int controllerPort;
@@ -51,6 +54,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.brokerPort = b.brokerPort;
     this.controllerPort = b.controllerPort;
     this.listenerName = b.listenerName;
+    this.scramUsers = List.copyOf(b.scramUsers);
     this.securityProtocol = b.securityProtocol;
   }
 
@@ -161,7 +165,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int rc;
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propsFile.toString()}, ps);
+      List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString()));
+      for (String scram : scramUsers) args.addAll(List.of("--add-scram", scram));
+      rc = StorageTool.execute(args.toArray(String[]::new), ps);
     }
     if (rc != 0) {
       throw new IllegalStateException("formatting Kafka storage failed: " + out.toString(StandardCharsets.UTF_8));
@@ -212,6 +218,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private String listenerName = "PLAINTEXT";
     private String securityProtocol = "PLAINTEXT";
     private final Map<String, String> overrides = new TreeMap<>();
+    private final List<String> scramUsers = new ArrayList<>();
+
+    /**
+     * A SCRAM-SHA-512 user written into the metadata when the storage is formatted — how a KRaft
+     * cluster with SASL/SCRAM gets its first (admin) user before any client can connect.
+     */
+    public Builder scramUser(String name, String password) {
+      scramUsers.add("SCRAM-SHA-512=[name=" + name + ",password=" + password + "]");
+      return this;
+    }
 
     /** Keep data in this directory (created if missing); a restart on it resumes. */
     public Builder dataDir(Path dir) {

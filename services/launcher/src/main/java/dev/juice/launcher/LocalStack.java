@@ -36,7 +36,12 @@ public final class LocalStack implements AutoCloseable {
 
   /** An external cluster and registry. */
   static LocalStack external(String bootstrap, String registryUrl, String run, int partitions) {
-    return new LocalStack(null, null, KafkaSettings.of(bootstrap, registryUrl), run, partitions);
+    return external(KafkaSettings.withClientSettingsFromEnv(bootstrap, registryUrl, System.getenv()), run, partitions);
+  }
+
+  /** An external cluster with full client settings (security included). */
+  static LocalStack external(KafkaSettings settings, String run, int partitions) {
+    return new LocalStack(null, null, settings, run, partitions);
   }
 
   /**

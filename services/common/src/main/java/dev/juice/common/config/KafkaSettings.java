@@ -66,6 +66,20 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
     return overrides;
   }
 
+  /**
+   * For the CLI on a user's machine: KAFKA_* variables that are Kafka client settings, ignoring
+   * others (KAFKA_HOME, KAFKA_OPTS, ...) instead of failing; services use the strict form.
+   */
+  public static KafkaSettings withClientSettingsFromEnv(String bootstrap, String registryUrl, Map<String, String> env) {
+    Map<String, String> overrides = new TreeMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (!e.getKey().startsWith("KAFKA_")) continue;
+      String key = e.getKey().substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      if (KNOWN.contains(key)) overrides.put(key, e.getValue());
+    }
+    return new KafkaSettings(bootstrap, registryUrl, overrides);
+  }
+
   /** Base client properties: bootstrap plus pass-through overrides. */
   public Map<String, Object> clientProps() {
     Map<String, Object> p = new TreeMap<>(clientOverrides);

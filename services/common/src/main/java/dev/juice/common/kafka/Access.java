@@ -60,6 +60,37 @@ public final class Access {
     return m;
   }
 
+  /**
+   * The grant as Kafka ACL bindings (for {@code Admin.createAcls} on a cluster without Strimzi's
+   * user operator): read topics READ+DESCRIBE, written ones WRITE+DESCRIBE, create prefixes
+   * CREATE+DESCRIBE_CONFIGS, groups READ+DESCRIBE, transactional ids WRITE+DESCRIBE. A topic name
+   * ending in '-' is a prefix; groups and transactional ids are prefixes.
+   */
+  public static List<org.apache.kafka.common.acl.AclBinding> aclBindings(Grant g) {
+    List<org.apache.kafka.common.acl.AclBinding> out = new java.util.ArrayList<>();
+    String principal = "User:" + g.user();
+    for (String t : g.read()) bind(out, principal, org.apache.kafka.common.resource.ResourceType.TOPIC, t, t.endsWith("-"), "READ", "DESCRIBE");
+    for (String t : g.write()) bind(out, principal, org.apache.kafka.common.resource.ResourceType.TOPIC, t, t.endsWith("-"), "WRITE", "DESCRIBE");
+    for (String t : g.createPrefixes()) {
+      bind(out, principal, org.apache.kafka.common.resource.ResourceType.TOPIC, t, true, "CREATE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "DELETE");
+    }
+    for (String gr : g.groupPrefixes()) bind(out, principal, org.apache.kafka.common.resource.ResourceType.GROUP, gr, true, "READ", "DESCRIBE");
+    for (String tx : g.transactionalIdPrefixes()) {
+      bind(out, principal, org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID, tx, true, "WRITE", "DESCRIBE");
+    }
+    return out;
+  }
+
+  private static void bind(List<org.apache.kafka.common.acl.AclBinding> out, String principal,
+      org.apache.kafka.common.resource.ResourceType type, String name, boolean prefix, String... ops) {
+    var pattern = new org.apache.kafka.common.resource.ResourcePattern(type, name,
+        prefix ? org.apache.kafka.common.resource.PatternType.PREFIXED : org.apache.kafka.common.resource.PatternType.LITERAL);
+    for (String op : ops) {
+      out.add(new org.apache.kafka.common.acl.AclBinding(pattern, new org.apache.kafka.common.acl.AccessControlEntry(principal, "*",
+          org.apache.kafka.common.acl.AclOperation.valueOf(op), org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+    }
+  }
+
   private static Set<String> set(String... s) {
     return new TreeSet<>(List.of(s));
   }
