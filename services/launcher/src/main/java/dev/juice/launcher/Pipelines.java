@@ -94,6 +94,7 @@ final class Pipelines {
     env.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
     env.put(KafkaSettings.REGISTRY, kafka.registryUrl());
     env.put("JUICE_RUN", run);
+    env.put("JUICE_HTTP_PORT", "0"); // several services on one machine: endpoints on free ports
     return env;
   }
 

@@ -7,6 +7,7 @@ import dev.juice.schemaregistry.SchemaRegistryMain;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.juice.common.ops.OpsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +33,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Registry HTTP port (JUICE_REGISTRY_PORT).")
   Integer port;
 
+  @Option(names = "--http-port", description = "Serve /health, /health/live and /metrics on this port "
+      + "(JUICE_HTTP_PORT; 0 = any free port; default: none from the CLI, 8080 in the images).")
+  Integer httpPort;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -39,6 +44,8 @@ final class ServeCommand implements Callable<Integer> {
     if (registry != null) env.put("JUICE_REGISTRY", registry);
     if (run != null) env.put("JUICE_RUN", run);
     if (port != null) env.put("JUICE_REGISTRY_PORT", String.valueOf(port));
+    if (httpPort != null) env.put("JUICE_HTTP_PORT", String.valueOf(httpPort));
+    env.putIfAbsent("JUICE_HTTP_PORT", "-1");
     switch (service) {
       case "registry" -> {
         try (SchemaRegistryMain.Running r = SchemaRegistryMain.start(SchemaRegistryConfig.fromEnv(env))) {
@@ -47,33 +54,46 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
       case "ingest" -> {
-        try (IngestService s = IngestService.start(IngestConfig.fromEnv(env), java.time.Duration.ofMinutes(2))) {
-          System.out.println("ingest running (application id " + s.applicationId() + ")");
+        try (IngestService s = IngestService.start(IngestConfig.fromEnv(env), java.time.Duration.ofMinutes(2));
+             OpsServer ops = OpsServer.fromEnv("ingest", env, s::health)) {
+          System.out.println("ingest running (application id " + s.applicationId() + ")" + where(ops));
           Thread.currentThread().join();
         }
       }
       case "sampler" -> {
         var s = dev.juice.sampler.SamplerService.start(dev.juice.sampler.SamplerConfig.fromEnv(env));
+        OpsServer ops = OpsServer.fromEnv("sampler", env, s::health);
+        System.out.println("sampler running" + where(ops));
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         s.await();
       }
       case "scorer" -> {
         var s = dev.juice.scorer.ScorerService.start(dev.juice.scorer.ScorerConfig.fromEnv(env));
+        OpsServer ops = OpsServer.fromEnv("scorer", env, s::health);
+        System.out.println("scorer running" + where(ops));
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         s.await();
       }
       case "policy-trainer" -> {
-        var r = new dev.juice.policytrainer.PolicyTrainerService(dev.juice.policytrainer.PolicyTrainerConfig.fromEnv(env),
-            new ProgressBars(true), dev.juice.policytrainer.PolicyTrainerService.Listener.NONE).run();
+        var t = new dev.juice.policytrainer.PolicyTrainerService(dev.juice.policytrainer.PolicyTrainerConfig.fromEnv(env),
+            new ProgressBars(true), dev.juice.policytrainer.PolicyTrainerService.Listener.NONE);
+        OpsServer ops = OpsServer.fromEnv("policy-trainer", env, t::health);
+        System.out.println("policy-trainer running" + where(ops));
+        var r = t.run();
         System.out.printf("run finished: policy v%d, sha256 %s%n", r.version(), r.sha256());
       }
       case "reward-trainer" -> {
-        long v = new dev.juice.rewardtrainer.RewardTrainerService(dev.juice.rewardtrainer.RewardTrainerConfig.fromEnv(env),
-            new ProgressBars(true)).run(() -> true);
+        var t = new dev.juice.rewardtrainer.RewardTrainerService(dev.juice.rewardtrainer.RewardTrainerConfig.fromEnv(env),
+            new ProgressBars(true));
+        OpsServer ops = OpsServer.fromEnv("reward-trainer", env, t::health);
+        System.out.println("reward-trainer running" + where(ops));
+        long v = t.run(() -> true);
         System.out.printf("reward-trainer finished at reward v%d%n", v);
       }
       case "evaluator" -> {
         var s = dev.juice.evaluator.EvaluatorService.start(dev.juice.evaluator.EvaluatorConfig.fromEnv(env));
+        OpsServer ops = OpsServer.fromEnv("evaluator", env, s::health);
+        System.out.println("evaluator running" + where(ops));
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         s.await(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
         s.close();
@@ -82,5 +102,9 @@ final class ServeCommand implements Callable<Integer> {
           + "'; expected registry, ingest, sampler, scorer, policy-trainer, reward-trainer or evaluator");
     }
     return 0;
+  }
+
+  private static String where(OpsServer ops) {
+    return ops == null ? "" : "; /health and /metrics on port " + ops.port();
   }
 }
