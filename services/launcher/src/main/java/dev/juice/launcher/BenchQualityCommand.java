@@ -319,24 +319,16 @@ final class BenchQualityCommand implements Callable<Integer> {
       String[] k = e.getKey().split("\\|");
       List<SerRow> g = e.getValue();
       b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ")
-          .append(serStat(g, r -> r.loop().trainPairs(), "%.0f")).append(" | ")
-          .append(serStat(g, r -> r.loop().keptStatus1(), "%.0f")).append(" / ").append(serStat(g, r -> r.loop().keptStatus2(), "%.0f")).append(" | ")
-          .append(serStat(g, r -> r.loop().precision(), "%.3f")).append(" | ")
-          .append(serStat(g, r -> r.loop().heldOutAccuracy(), "%.3f")).append(" | ")
-          .append(serStat(g, r -> r.loop().rewardMean(), "%+.2f")).append(" | ")
-          .append(serStat(g, r -> r.loop().rewardStd(), "%.2f")).append(" |\n");
+          .append(stat(g, r -> r.loop().trainPairs(), "%.0f")).append(" | ")
+          .append(stat(g, r -> r.loop().keptStatus1(), "%.0f")).append(" / ").append(stat(g, r -> r.loop().keptStatus2(), "%.0f")).append(" | ")
+          .append(stat(g, r -> r.loop().precision(), "%.3f")).append(" | ")
+          .append(stat(g, r -> r.loop().heldOutAccuracy(), "%.3f")).append(" | ")
+          .append(stat(g, r -> r.loop().rewardMean(), "%+.2f")).append(" | ")
+          .append(stat(g, r -> r.loop().rewardStd(), "%.2f")).append(" |\n");
     }
     return b.toString();
   }
 
-  private static String serStat(List<SerRow> g, java.util.function.ToDoubleFunction<SerRow> f, String fmt) {
-    double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
-    if (v.length == 0) return "—";
-    double mean = java.util.Arrays.stream(v).average().orElseThrow();
-    if (v.length == 1) return String.format(fmt, mean);
-    double half = (java.util.Arrays.stream(v).max().orElseThrow() - java.util.Arrays.stream(v).min().orElseThrow()) / 2;
-    return String.format(fmt + " ± " + fmt.replace("+", ""), mean, half);
-  }
 
   private static Evaluation.Result withWin(Evaluation.Result r) {
     return new Evaluation.Result(r.goldReward(), r.sharePositive(), 0.5, r.kl(), r.distinct2(), r.realWordShare(),
@@ -383,10 +375,11 @@ final class BenchQualityCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static String stat(List<Row> g, java.util.function.ToDoubleFunction<Row> f, String fmt) {
-    double[] v = g.stream().mapToDouble(f).toArray();
-    if (Double.isNaN(v[0])) return "—";
-    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+  /** Mean ± half-range over the non-NaN values ("—" when there are none). */
+  private static <T> String stat(List<T> g, java.util.function.ToDoubleFunction<T> f, String fmt) {
+    double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+    if (v.length == 0) return "—";
+    double mean = java.util.Arrays.stream(v).average().orElseThrow();
     if (v.length == 1) return String.format(fmt, mean);
     double half = (java.util.Arrays.stream(v).max().orElseThrow() - java.util.Arrays.stream(v).min().orElseThrow()) / 2;
     return String.format(fmt + " ± " + fmt.replace("+", ""), mean, half);

@@ -2,6 +2,7 @@ package dev.juice.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.juice.common.Json;
@@ -24,11 +25,21 @@ class BenchQualityIT {
     Path report = tmp.resolve("report");
     String out = Cli.juice("bench", "quality", "--quick", "--report", report.toString());
     for (String row : List.of("| base | — |", "| SFT | 0.0 |", "| SPIN (T=1) | 0.0 |", "| IRFT (T=2) | 0.0 |", "| RFT | 0.0 |",
-        "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |")) {
+        "| SER-RFT (s=15 %) | 0.0 |", "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |",
+        "| SER-RFT (s=15 %) | 0.25 |", "| 5 % | seed only |", "| 15 % | seed only |", "| 5 % | all labels |",
+        "| 15 % | all labels |")) {
       assertTrue(out.contains(row), "row " + row + " in\n" + out);
     }
-    JsonNode results = Json.mapper().readTree(Files.readString(report.resolve("results.json")));
-    assertEquals(9, results.size());
+    JsonNode all = Json.mapper().readTree(Files.readString(report.resolve("results.json")));
+    JsonNode results = all.get("methods");
+    assertEquals(11, results.size());
+    assertEquals(8, all.get("goldPerStage").size(), "a gold curve per (method after SFT, ρ): " + all.get("goldPerStage"));
+    for (JsonNode curve : all.get("goldPerStage")) assertTrue(curve.size() >= 2, "SFT point + one per round");
+    for (JsonNode r : all.get("ser")) {
+      double acc = r.get("heldOutAccuracy").asDouble();
+      if (!(acc >= 0 && acc <= 1)) fail("SER accuracy outside [0, 1]: " + r);
+    }
+    assertTrue(all.get("ser").size() >= 4, "seed-only and all-labels rows for both shares");
     List<String> problems = new ArrayList<>();
     for (JsonNode r : results) {
       double g = r.get("goldReward").asDouble();
@@ -38,7 +49,8 @@ class BenchQualityIT {
       if (!r.get("method").asText().equals("base") && !r.has("winRateVsSft")) problems.add(r + ": no win rate");
     }
     assertEquals(List.of(), problems);
-    for (String f : List.of("summary.md", "gold-reward.png", "reward-vs-kl.png")) {
+    assertTrue(Files.readString(report.resolve("summary.md")).contains("## SER"));
+    for (String f : List.of("summary.md", "gold-reward.png", "reward-vs-kl.png", "gold-per-stage.png", "ser-accuracy.png")) {
       assertTrue(Files.size(report.resolve(f)) > 1000, f + " written");
     }
     byte[] png = Files.readAllBytes(report.resolve("gold-reward.png"));

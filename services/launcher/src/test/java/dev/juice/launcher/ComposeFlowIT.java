@@ -29,30 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ComposeFlowIT {
   @TempDir Path tmp;
-  private final List<Process> children = new ArrayList<>();
-  private final List<Path> logs = new ArrayList<>();
+  private ChildProcesses children;
+
+  @org.junit.jupiter.api.BeforeEach
+  void children() {
+    children = new ChildProcesses(tmp);
+  }
 
   @AfterEach
-  void stop() throws Exception {
-    for (Process p : children) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  void stopChildren() throws Exception {
+    children.close();
   }
 
   private Process spawn(Class<?> main, Map<String, String> env, String name) throws Exception {
-    Path log = tmp.resolve(name + ".log");
-    logs.add(log);
-    Process p = Pipelines.spawn(main, env, log);
-    children.add(p);
-    return p;
-  }
-
-  private String tails() throws Exception {
-    StringBuilder b = new StringBuilder();
-    for (Path l : logs) {
-      List<String> lines = Files.exists(l) ? Files.readAllLines(l) : List.of();
-      b.append("\n--- ").append(l.getFileName()).append('\n');
-      lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(x -> b.append(x).append('\n'));
-    }
-    return b.toString();
+    return children.spawn(main, env, name);
   }
 
   @Test
@@ -86,12 +76,12 @@ class ComposeFlowIT {
 
       String out = Cli.juice("run", "--quick", "--external-services", "--bootstrap", bs, "--registry", url, "--run", run,
           "--out", tmp.toString());
-      assertTrue(out.contains("ingest: sent 112, accepted 112"), out + tails());
-      assertTrue(out.contains("Final policy v3"), out + tails());
+      assertTrue(out.contains("ingest: sent 112, accepted 112"), out + children.tails(25));
+      assertTrue(out.contains("Final policy v3"), out + children.tails(25));
       assertTrue(out.matches("(?s).*Held-out response NLL/char.*base .*SFT .*irft .*"), out);
-      assertTrue(policyTrainer.waitFor(60, TimeUnit.SECONDS), "the policy-trainer exits after the final version" + tails());
-      assertEquals(0, policyTrainer.exitValue(), tails());
-      assertTrue(evaluator.waitFor(180, TimeUnit.SECONDS), "the evaluator exits after scoring the final version" + tails());
+      assertTrue(policyTrainer.waitFor(60, TimeUnit.SECONDS), "the policy-trainer exits after the final version" + children.tails(25));
+      assertEquals(0, policyTrainer.exitValue(), children.tails(25));
+      assertTrue(evaluator.waitFor(180, TimeUnit.SECONDS), "the evaluator exits after scoring the final version" + children.tails(25));
       String report = Files.readString(tmp.resolve("eval/summary.md"));
       assertTrue(report.contains("| v3 | irft |"), report);
       var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("compose/metrics.json").toFile());

@@ -29,37 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Services as separate JVM processes on the embedded broker: scaling, kill -9, resume. */
 class PipelineProcessesIT {
   @TempDir Path tmp;
-  private final List<Process> children = new ArrayList<>();
-  private final List<Path> logs = new ArrayList<>();
+  private ChildProcesses children;
+
+  @org.junit.jupiter.api.BeforeEach
+  void children() {
+    children = new ChildProcesses(tmp);
+  }
 
   @AfterEach
   void stopChildren() throws Exception {
-    for (Process p : children) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    children.close();
   }
 
   private Process spawn(Class<?> main, Map<String, String> env, String name) throws Exception {
-    Path log = tmp.resolve(name + ".log");
-    logs.add(log);
-    Process p = Pipelines.spawn(main, env, log);
-    children.add(p);
-    return p;
+    return children.spawn(main, env, name);
   }
 
-  private String logTails() throws Exception {
-    StringBuilder b = new StringBuilder();
-    for (Path l : logs) {
-      List<String> lines = Files.exists(l) ? Files.readAllLines(l) : List.of();
-      b.append("\n--- ").append(l.getFileName()).append('\n');
-      lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(x -> b.append(x).append('\n'));
-    }
-    return b.toString();
-  }
-
-  /**
-   * User story 2: two samplers and two scorers as separate JVMs share one RFT run's work; one sampler
-   * is killed with SIGKILL mid-stage; the run completes and a lineage audit over the topics shows
-   * every request answered exactly once and every sample scored exactly once.
-   */
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void twoSamplersAndTwoScorersShareARunAndSurviveKillNine() throws Exception {
@@ -90,12 +75,12 @@ class PipelineProcessesIT {
         killer.start();
         PolicyTrainerService.Result r = Pipelines.train(Pipelines.trainerConfig(stack.settings(), run, c, "tiny", false),
             Progress.NONE, PolicyTrainerService.Listener.NONE);
-        assertEquals(4, r.version(), logTails());
+        assertEquals(4, r.version(), children.tails(30));
         assertEquals(3L, w.rewardTrainer.get(2, TimeUnit.MINUTES));
       }
       killer.join(10_000);
       assertTrue(!samplers.get("a").isAlive(), "sampler a was killed");
-      assertTrue(samplers.get("b").waitFor(60, TimeUnit.SECONDS), "sampler b exits when the run is done\n" + logTails());
+      assertTrue(samplers.get("b").waitFor(60, TimeUnit.SECONDS), "sampler b exits when the run is done\n" + children.tails(30));
       List<RolloutRequest> requests = PipelineFixture.rollouts(stack);
       List<PolicySample> samples = PipelineFixture.samples(stack);
       assertEquals(List.of(), PipelineFixture.auditSamples(requests, samples), "lineage audit");
@@ -140,15 +125,15 @@ class PipelineProcessesIT {
           if (run.equals("killed")) {
             LocalStack s = other;
             while (PipelineFixture.weights(s).latest("policy").map(l -> l.version()).orElse(0L) < 2) {
-              assertTrue(trainer.isAlive(), logTails());
+              assertTrue(trainer.isAlive(), children.tails(30));
               Thread.sleep(50);
             }
             trainer.destroyForcibly().waitFor(); // mid stage 2: its samples are being made or trained on
             assertTrue(PipelineFixture.weights(s).latest("policy").orElseThrow().version() < 4, "killed before the end");
             trainer = spawn(dev.juice.policytrainer.PolicyTrainerService.class, env, "trainer-restarted");
           }
-          assertTrue(trainer.waitFor(4, TimeUnit.MINUTES), logTails());
-          assertEquals(0, trainer.exitValue(), logTails());
+          assertTrue(trainer.waitFor(4, TimeUnit.MINUTES), children.tails(30));
+          assertEquals(0, trainer.exitValue(), children.tails(30));
         }
         LocalStack s = run.equals("whole") ? stack : other;
         var policy = PipelineFixture.weights(s).latest("policy").orElseThrow();
@@ -157,7 +142,7 @@ class PipelineProcessesIT {
         assertEquals(List.of(), PipelineFixture.auditSamples(PipelineFixture.rollouts(s), PipelineFixture.samples(s)));
       }
       other.close();
-      assertEquals(sha.get("whole"), sha.get("killed"), "resumed run ends bit-identical\n" + logTails());
+      assertEquals(sha.get("whole"), sha.get("killed"), "resumed run ends bit-identical\n" + children.tails(30));
     }
   }
 }

@@ -67,6 +67,20 @@ public final class WorkerRuntime implements AutoCloseable {
     done.await();
   }
 
+  /**
+   * A scaled worker's health: live while its loop runs; ready when its consumer is connected to the
+   * broker and it holds a version of the model it serves with ({@code name}VersionLoaded/Available).
+   */
+  public dev.juice.common.ops.OpsServer.Health health(String name, HotSwapModel<?> model) {
+    boolean connected = worker.connected();
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("connected", connected);
+    d.put(name + "VersionLoaded", model.loaded());
+    d.put(name + "VersionAvailable", model.available());
+    d.put("records", worker.records());
+    return new dev.juice.common.ops.OpsServer.Health(worker.alive(), worker.alive() && connected && model.available() >= 1, d);
+  }
+
   public ExactlyOnceWorker worker() {
     return worker;
   }

@@ -119,14 +119,7 @@ public final class SamplerService implements AutoCloseable {
 
   /** Live while the worker loop runs; ready when it is connected to the broker and holds a policy version. */
   public dev.juice.common.ops.OpsServer.Health health() {
-    ExactlyOnceWorker w = runtime.worker();
-    boolean connected = w.connected();
-    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
-    d.put("connected", connected);
-    d.put("policyVersionLoaded", policy.loaded());
-    d.put("policyVersionAvailable", policy.available());
-    d.put("records", w.records());
-    return new dev.juice.common.ops.OpsServer.Health(w.alive(), w.alive() && connected && policy.available() >= 1, d);
+    return runtime.health("policy", policy);
   }
 
   public static SamplerService start(SamplerConfig config) {

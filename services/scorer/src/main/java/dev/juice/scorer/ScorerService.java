@@ -88,14 +88,7 @@ public final class ScorerService implements AutoCloseable {
 
   /** Live while the worker loop runs; ready when it is connected to the broker and holds a reward version. */
   public dev.juice.common.ops.OpsServer.Health health() {
-    ExactlyOnceWorker w = runtime.worker();
-    boolean connected = w.connected();
-    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
-    d.put("connected", connected);
-    d.put("rewardVersionLoaded", reward.loaded());
-    d.put("rewardVersionAvailable", reward.available());
-    d.put("records", w.records());
-    return new dev.juice.common.ops.OpsServer.Health(w.alive(), w.alive() && connected && reward.available() >= 1, d);
+    return runtime.health("reward", reward);
   }
 
   public static ScorerService start(ScorerConfig config) {
