@@ -88,6 +88,10 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--epochs-per-round", description = "SPIN/IRFT epochs per round (default 2) — for sweeps.")
   Integer epochsPerRound;
 
+  @Option(names = "--cache", description = "Keep the base and SFT weights per seed and ρ in this directory and reuse "
+      + "them on the next invocation (they are deterministic in seed and ρ): for sweeps over the later methods.")
+  Path cache;
+
   @Option(names = "--json", description = "Also write the figures to this JSON file.")
   Path json;
 
@@ -127,7 +131,16 @@ final class BenchQualityCommand implements Callable<Integer> {
           prompts.size(), quick ? "tiny" : "small");
       try (NDManager root = Engines.newManager(); PolicyModel base = new PolicyModel(cfg, tok, root, seed)) {
         long tb = System.nanoTime();
-        Trainers.pretrain(base, text, quick ? TrainConfig.pretrain(seed).withEpochs(1) : TrainConfig.pretrain(seed), Progress.NONE);
+        Path baseFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + "base-s" + seed + ".weights");
+        if (baseFile != null && Files.exists(baseFile)) {
+          WeightsCodec.loadInto(base, Files.readAllBytes(baseFile));
+        } else {
+          Trainers.pretrain(base, text, quick ? TrainConfig.pretrain(seed).withEpochs(1) : TrainConfig.pretrain(seed), Progress.NONE);
+          if (baseFile != null) {
+            Files.createDirectories(cache);
+            Files.write(baseFile, WeightsCodec.encode(base));
+          }
+        }
         Evaluation.Result baseEval = eval.evaluate(base, base, prompts, 4, maxNew, seed, null);
         rows.add(new Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
         byte[] baseBlob = WeightsCodec.encode(base);
@@ -141,7 +154,13 @@ final class BenchQualityCommand implements Callable<Integer> {
           long ts = System.nanoTime();
           PipelineConfig sftCfg = config(Algorithm.IRFT, seed, maxNew);
           try (PolicyModel sft = WeightsCodec.decodePolicy(baseBlob, root); PolicyModel scratch = WeightsCodec.decodePolicy(baseBlob, root)) {
-            new PolicyLearner(sft, scratch, sftCfg).sft(demos, Progress.NONE);
+            Path sftFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + "sft-s" + seed + "-rho" + rho + ".weights");
+            if (sftFile != null && Files.exists(sftFile)) {
+              WeightsCodec.loadInto(sft, Files.readAllBytes(sftFile));
+            } else {
+              new PolicyLearner(sft, scratch, sftCfg).sft(demos, Progress.NONE);
+              if (sftFile != null) Files.write(sftFile, WeightsCodec.encode(sft));
+            }
             Evaluation.Result sftEval = eval.evaluate(sft, base, prompts, 4, maxNew, seed, null);
             double[] sftGold = sftEval.perPromptGold();
             rows.add(new Row("SFT", rho, seed, withWin(sftEval), (System.nanoTime() - ts) / 1e9));
