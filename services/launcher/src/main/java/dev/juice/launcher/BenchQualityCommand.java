@@ -76,6 +76,12 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--ser-loops", description = "SER loop limit (default 5; --quick 2).")
   Integer serLoops;
 
+  @Option(names = "--ser-epochs", description = "Epochs of each SER (re)training (default 3) — for sweeps.")
+  Integer serEpochs;
+
+  @Option(names = "--ser-lr", description = "Learning rate of SER's RM training (default 1e-4) — for sweeps.")
+  Float serLr;
+
   @Option(names = "--stage-prompts", description = "Held-out prompts of the per-stage gold curves (default 128; --quick 8).")
   Integer stagePrompts;
 
@@ -290,8 +296,10 @@ final class BenchQualityCommand implements Callable<Integer> {
   private byte[] serTable(long seed, PolicyModel sft, NDManager root, List<Sentence> train, List<Preference> heldOut,
       List<SerRow> out) {
     SerLearner.Config cfg = SerLearner.Config.defaults(seed);
-    cfg = new SerLearner.Config(serLoops != null ? serLoops : quick ? 2 : cfg.maxLoops(),
-        quick ? cfg.train().withEpochs(1) : cfg.train(), cfg.centering(), seed);
+    var tc = cfg.train();
+    tc = new TrainConfig(serEpochs != null ? serEpochs : quick ? 1 : tc.epochs(), tc.batchSize(),
+        serLr != null ? serLr : tc.learningRate(), tc.weightDecay(), tc.clipNorm(), tc.seed());
+    cfg = new SerLearner.Config(serLoops != null ? serLoops : quick ? 2 : cfg.maxLoops(), tc, cfg.centering(), seed);
     java.util.Set<Double> shares = new java.util.TreeSet<>(serShares);
     shares.add(serRftShare);
     byte[] forRft = null;
