@@ -37,7 +37,7 @@ class PipelineEnvTest {
   @Test
   void badValuesAreRefusedWithTheirName() {
     var e = assertThrows(IllegalArgumentException.class, () -> PipelineEnv.fromEnv(new Env(Map.of("JUICE_ALGORITHM", "ppo"))));
-    assertEquals("unknown algorithm 'ppo' (expected sft, spin, irft or rft)", e.getMessage());
+    assertEquals("unknown algorithm 'ppo' (expected sft, spin, irft, rft or ser-rft)", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> PipelineEnv.fromEnv(new Env(Map.of("JUICE_ALGORITHM", "rft", "JUICE_SAMPLES_PER_PROMPT", "1"))));
   }
