@@ -210,6 +210,7 @@ public final class EvaluatorService implements AutoCloseable {
 
   public static void main(String[] args) throws InterruptedException {
     EvaluatorConfig config = EvaluatorConfig.fromEnv(System.getenv());
+    dev.juice.common.ops.OpsServer.install();
     EvaluatorService s = start(config);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("evaluator", System.getenv(), s::health);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close, "evaluator-shutdown"));

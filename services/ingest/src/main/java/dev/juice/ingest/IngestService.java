@@ -119,6 +119,7 @@ public final class IngestService implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     IngestConfig config = IngestConfig.fromEnv(System.getenv());
     log.info("starting ingest: run={}, kafka={}", config.run(), config.kafka());
+    dev.juice.common.ops.OpsServer.install();
     IngestService service = start(config, Duration.ofMinutes(2));
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("ingest", System.getenv(), service::health);
     CountDownLatch done = new CountDownLatch(1);

@@ -39,7 +39,7 @@ class OpsEndpointsIT {
   void samplerIsLiveAtOnceReadyWithAModelAndExposesItsMeters() throws Exception {
     try (LocalStack stack = LocalStack.start(null, 0, 0, "ops", 2)) {
       SamplerService sampler = SamplerService.start(new SamplerConfig("ops", stack.settings(),
-          new WorkerSettings("s0", 64, Duration.ofMinutes(1), false, 1), 64));
+          new WorkerSettings("ops-probe", 64, Duration.ofMinutes(1), false, 1), 64));
       try (OpsServer ops = OpsServer.start("sampler", 0, sampler::health)) {
         HttpResponse<String> live = get(ops.port(), "/health/live");
         assertEquals(200, live.statusCode(), live.body());
@@ -76,7 +76,7 @@ class OpsEndpointsIT {
             "jvm_memory_used_bytes", "process_uptime_seconds")) {
           assertTrue(metrics.body().contains(m), m + " in\n" + metrics.body().substring(0, Math.min(3000, metrics.body().length())));
         }
-        assertTrue(metrics.body().contains("worker=\"sampler-s0\""), "meters carry the worker");
+        assertTrue(metrics.body().contains("worker=\"sampler-ops-probe\""), "meters carry the worker");
       } finally {
         sampler.close();
       }

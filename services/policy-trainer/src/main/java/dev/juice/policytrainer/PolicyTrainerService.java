@@ -296,6 +296,7 @@ public final class PolicyTrainerService {
   public static void main(String[] args) throws InterruptedException {
     PolicyTrainerConfig config = PolicyTrainerConfig.fromEnv(System.getenv());
     log.info("starting policy-trainer: run={}, algorithm={}, kafka={}", config.run(), config.pipeline().algorithm().label(), config.kafka());
+    dev.juice.common.ops.OpsServer.install();
     PolicyTrainerService service = new PolicyTrainerService(config, Progress.NONE, Listener.NONE);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("policy-trainer", System.getenv(), service::health);
     try {

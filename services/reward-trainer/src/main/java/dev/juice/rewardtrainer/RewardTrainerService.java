@@ -218,6 +218,7 @@ public final class RewardTrainerService {
   public static void main(String[] args) throws InterruptedException {
     RewardTrainerConfig config = RewardTrainerConfig.fromEnv(System.getenv());
     log.info("starting reward-trainer: run={}, kafka={}", config.run(), config.kafka());
+    dev.juice.common.ops.OpsServer.install();
     RewardTrainerService service = new RewardTrainerService(config, Progress.NONE);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("reward-trainer", System.getenv(), service::health);
     try {

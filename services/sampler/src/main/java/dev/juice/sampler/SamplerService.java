@@ -150,6 +150,7 @@ public final class SamplerService implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     SamplerConfig config = SamplerConfig.fromEnv(System.getenv());
     log.info("starting sampler {}: run={}, kafka={}", config.worker().instanceId(), config.run(), config.kafka());
+    dev.juice.common.ops.OpsServer.install();
     SamplerService s = start(config);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("sampler", System.getenv(), s::health);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -157,5 +158,6 @@ public final class SamplerService implements AutoCloseable {
       if (ops != null) ops.close();
     }, "sampler-shutdown"));
     s.await();
+    if (ops != null) ops.close(); // the run finished: let the JVM exit
   }
 }

@@ -114,6 +114,7 @@ public final class ScorerService implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     ScorerConfig config = ScorerConfig.fromEnv(System.getenv());
     log.info("starting scorer {}: run={}, kafka={}", config.worker().instanceId(), config.run(), config.kafka());
+    dev.juice.common.ops.OpsServer.install();
     ScorerService s = start(config);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("scorer", System.getenv(), s::health);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,5 +122,6 @@ public final class ScorerService implements AutoCloseable {
       if (ops != null) ops.close();
     }, "scorer-shutdown"));
     s.await();
+    if (ops != null) ops.close(); // the run finished: let the JVM exit
   }
 }

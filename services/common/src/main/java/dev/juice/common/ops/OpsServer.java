@@ -34,28 +34,38 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
-  private final Javalin app;
-  private final PrometheusMeterRegistry prometheus;
+  private static PrometheusMeterRegistry prometheus;
 
-  private OpsServer(Javalin app, PrometheusMeterRegistry prometheus) {
+  private final Javalin app;
+
+  private OpsServer(Javalin app) {
     this.app = app;
-    this.prometheus = prometheus;
+  }
+
+  /**
+   * Joins the process's Prometheus registry to Micrometer's global one. A service's {@code main}
+   * calls it first, so meters its constructor registers record from the start.
+   */
+  public static synchronized PrometheusMeterRegistry install() {
+    if (prometheus == null) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(prometheus);
+      new JvmGcMetrics().bindTo(prometheus);
+      new JvmThreadMetrics().bindTo(prometheus);
+      new ProcessorMetrics().bindTo(prometheus);
+      new UptimeMetrics().bindTo(prometheus);
+      Metrics.addRegistry(prometheus);
+    }
+    return prometheus;
   }
 
   /**
    * Serves the endpoints on {@code port} (0 = any free port).
    *
-   * @param service name reported by {@code /health} and the {@code service} tag of JVM meters
+   * @param service name reported by {@code /health}
    */
   public static OpsServer start(String service, int port, Supplier<Health> health) {
-    PrometheusMeterRegistry prom = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    prom.config().commonTags("service", service);
-    new JvmMemoryMetrics().bindTo(prom);
-    new JvmGcMetrics().bindTo(prom);
-    new JvmThreadMetrics().bindTo(prom);
-    new ProcessorMetrics().bindTo(prom);
-    new UptimeMetrics().bindTo(prom);
-    Metrics.addRegistry(prom);
+    PrometheusMeterRegistry prom = install();
     Javalin app = Javalin.create(c -> c.showJavalinBanner = false)
         .get("/health", ctx -> {
           Health h = health.get();
@@ -68,7 +78,7 @@ public final class OpsServer implements AutoCloseable {
         .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prom.scrape()))
         .start(port);
     log.info("{}: /health, /health/live and /metrics on port {}", service, app.port());
-    return new OpsServer(app, prom);
+    return new OpsServer(app);
   }
 
   private static String body(String service, Health h, boolean up) {
@@ -101,7 +111,5 @@ public final class OpsServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    Metrics.removeRegistry(prometheus);
-    prometheus.close();
   }
 }
