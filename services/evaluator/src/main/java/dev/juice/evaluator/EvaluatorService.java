@@ -114,8 +114,8 @@ public final class EvaluatorService implements AutoCloseable {
             rows.add(new Row(version, v.manifest().getAlgorithm(), e));
           }
           report();
-          log.info("run '{}' policy v{}: gold {} win {} KL {} ({} s)", config.run(), version, fmt("%.3f", e.goldReward()),
-              fmt("%.2f", e.winRateVsSft()), String.format("%.2f", e.kl()), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+          log.info("run '{}' policy v{}: gold {} win {} KL {} ({} s)", config.run(), version, orDash("%.3f", e.goldReward()),
+              orDash("%.2f", e.winRateVsSft()), String.format("%.2f", e.kl()), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
           if (config.exitWhenDone() && v.manifest().getMetrics().getOrDefault("final", 0.0) >= 1) break;
         }
       }
@@ -144,7 +144,7 @@ public final class EvaluatorService implements AutoCloseable {
           Row r = rows.get(i);
           Evaluation.Result e = r.result();
           md.append(String.format("| v%d | %s | %s | %s | %s | %.2f | %.3f | %.3f |%n", r.version(), r.algorithm(),
-              fmt("%+.3f", e.goldReward()), fmt("%.3f", e.sharePositive()), fmt("%.2f", e.winRateVsSft()), e.kl(), e.distinct2(),
+              orDash("%+.3f", e.goldReward()), orDash("%.3f", e.sharePositive()), orDash("%.2f", e.winRateVsSft()), e.kl(), e.distinct2(),
               e.realWordShare()));
           gold[i] = e.goldReward();
         }
@@ -161,7 +161,8 @@ public final class EvaluatorService implements AutoCloseable {
     }
   }
 
-  private static String fmt(String f, double v) {
+  /** A figure formatted, or "—" when it is not a number (e.g. gold metrics under --gold none). */
+  public static String orDash(String f, double v) {
     return Double.isNaN(v) ? "—" : String.format(f, v);
   }
 

@@ -1,5 +1,7 @@
 package dev.juice.launcher;
 
+import static dev.juice.evaluator.EvaluatorService.orDash;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -250,8 +252,8 @@ final class RunCommand implements Callable<Integer> {
             goldReward ? "VADER" : "none", dir.resolve("eval")));
         for (var row : evaluator.rows()) {
           ev.append(String.format("  v%d %-7s gold %s  share positive %s  win vs SFT %s  KL %.2f  distinct-2 %.3f  real words %.3f%n",
-              row.version(), row.algorithm(), fmt("%+.3f", row.result().goldReward()), fmt("%.3f", row.result().sharePositive()),
-              fmt("%.2f", row.result().winRateVsSft()), row.result().kl(), row.result().distinct2(), row.result().realWordShare()));
+              row.version(), row.algorithm(), orDash("%+.3f", row.result().goldReward()), orDash("%.3f", row.result().sharePositive()),
+              orDash("%.2f", row.result().winRateVsSft()), row.result().kl(), row.result().distinct2(), row.result().realWordShare()));
           phases.addObject().put("phase", "eval v" + row.version()).put("goldReward", row.result().goldReward())
               .put("winRateVsSft", row.result().winRateVsSft()).put("kl", row.result().kl());
         }
@@ -283,7 +285,7 @@ final class RunCommand implements Callable<Integer> {
         snap.latest("reward").ifPresent(r -> {
           table.append(String.format("SER reward model v%d: %.0f pairs (%.0f labelled), %.0f loop(s), trained on %.0f pairs, "
               + "accuracy on the unlabelled pairs' hidden labels %s, reward std %.2f%n", r.version(), r.metric("pairs", 0),
-              r.metric("labelled", 0), r.metric("loops", 0), r.metric("trainPairs", 0), fmt("%.3f", r.metric("accuracy", Double.NaN)),
+              r.metric("labelled", 0), r.metric("loops", 0), r.metric("trainPairs", 0), orDash("%.3f", r.metric("accuracy", Double.NaN)),
               r.metric("rewardStd", Double.NaN)));
           report.putObject("ser").put("pairs", r.metric("pairs", 0)).put("labelled", r.metric("labelled", 0))
               .put("loops", r.metric("loops", 0)).put("trainPairs", r.metric("trainPairs", 0))
@@ -306,26 +308,16 @@ final class RunCommand implements Callable<Integer> {
   private RunDriver.Outcome awaitFinal(LocalStack stack, RestSchemaRegistryClient registry) throws InterruptedException {
     long t0 = System.nanoTime();
     System.out.println("waiting for the services to publish the final policy version of run '" + run + "'...");
-    long shown = -1;
-    while (true) {
-      var p = WeightSnapshot.read(stack.clientProps(), registry, stack.topics().names().weights(), Duration.ofMinutes(1)).latest("policy");
-      if (p.isPresent()) {
-        if (p.get().version() != shown) {
-          shown = p.get().version();
-          System.out.printf("  policy v%d (%s)%n", shown, p.get().manifest().getAlgorithm());
-        }
-        if (p.get().metric(dev.juice.pipeline.WeightsWatch.FINAL, 0) >= 1) {
-          return new RunDriver.Outcome(new dev.juice.policytrainer.PolicyTrainerService.Result(p.get().version(),
-              WeightsCodec.sha256Hex(p.get().blob()), (int) p.get().metric("round", 0) + 1, 0, 0), List.of(),
-              (System.nanoTime() - t0) / 1e9);
-        }
+    long[] shown = {-1};
+    WeightSnapshot.Loaded p = WeightSnapshot.await(stack.clientProps(), registry, stack.topics().names().weights(), "policy", v -> {
+      if (v.version() != shown[0]) {
+        shown[0] = v.version();
+        System.out.printf("  policy v%d (%s)%n", shown[0], v.manifest().getAlgorithm());
       }
-      Thread.sleep(2_000);
-    }
-  }
-
-  private static String fmt(String f, double v) {
-    return Double.isNaN(v) ? "—" : String.format(f, v);
+      return v.metric(dev.juice.pipeline.WeightsWatch.FINAL, 0) >= 1;
+    }, Duration.ofSeconds(2), Duration.ofDays(365), () -> true);
+    return new RunDriver.Outcome(new dev.juice.policytrainer.PolicyTrainerService.Result(p.version(),
+        WeightsCodec.sha256Hex(p.blob()), (int) p.metric("round", 0) + 1, 0, 0), List.of(), (System.nanoTime() - t0) / 1e9);
   }
 
   /** The smoke-run schedule: 2 stages, short generations, one epoch each. */

@@ -262,12 +262,9 @@ public final class PolicyTrainerService {
     if (config.awaitBase()) {
       state.phase("awaiting base");
       log.info("run '{}': waiting for a base model on {}", config.run(), topics.weights());
-      long deadline = System.nanoTime() + config.awaitInputs().toNanos();
-      while (System.nanoTime() < deadline) {
-        Thread.sleep(1_000);
-        base = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2)).latest("base");
-        if (base.isPresent()) return WeightsCodec.decodePolicy(base.get().blob(), root);
-      }
+      WeightSnapshot.Loaded b = WeightSnapshot.await(props, registry, topics.weights(), "base", x -> true,
+          Duration.ofSeconds(1), config.awaitInputs(), () -> true);
+      if (b != null) return WeightsCodec.decodePolicy(b.blob(), root);
       throw new IllegalStateException("no base model on " + topics.weights() + " after " + config.awaitInputs());
     }
     demos.awaitAtLeast(config.minDemos(), config.awaitInputs());

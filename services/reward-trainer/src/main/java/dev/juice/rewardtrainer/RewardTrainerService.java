@@ -191,13 +191,8 @@ public final class RewardTrainerService {
   }
 
   private WeightSnapshot.Loaded awaitReference(BooleanSupplier running) throws InterruptedException {
-    while (running.getAsBoolean()) {
-      Optional<WeightSnapshot.Loaded> ref = WeightSnapshot.read(props, registry, topics.weights(), Duration.ofMinutes(2))
-          .latest("reference");
-      if (ref.isPresent()) return ref.get();
-      Thread.sleep(500);
-    }
-    return null;
+    return WeightSnapshot.await(props, registry, topics.weights(), "reference", r -> true, Duration.ofMillis(500),
+        Duration.ofDays(365), running);
   }
 
   /** Samples round k expects, from the policy-trainer's journal (waits until the round is planned). */

@@ -39,6 +39,23 @@ public final class WeightSnapshot {
     this.newest = newest;
   }
 
+  /**
+   * Re-reads the topic every {@code every} until the newest version of {@code model} satisfies
+   * {@code done}; each newest version seen is passed to {@code done}. Returns it, or null once
+   * {@code running} turns false or {@code timeout} passes.
+   */
+  public static Loaded await(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic, String model,
+      java.util.function.Predicate<Loaded> done, Duration every, Duration timeout, java.util.function.BooleanSupplier running)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (running.getAsBoolean() && System.nanoTime() < deadline) {
+      var latest = read(clientProps, registry, topic, Duration.ofMinutes(2)).latest(model);
+      if (latest.isPresent() && done.test(latest.get())) return latest.get();
+      Thread.sleep(every.toMillis());
+    }
+    return null;
+  }
+
   public static WeightSnapshot read(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
       Duration timeout) {
     Map<String, TreeMap<Long, Map<Integer, byte[]>>> chunks = new HashMap<>();
