@@ -94,15 +94,14 @@ public final class SerLearner {
     onLoop.accept(row);
     List<Oriented> kept = new ArrayList<>();
     for (int loop = 1; loop <= config.maxLoops() && !pool.isEmpty(); loop++) {
-      double[] ra = score(pool, true);
-      double[] rb = score(pool, false);
+      double[][] r = rewards(rm, pool);
       List<Preference> stay = new ArrayList<>();
       int s1 = 0;
       int s2 = 0;
       int right = 0;
       int known = 0;
       for (int i = 0; i < pool.size(); i++) {
-        SerFilter.Decision d = SerFilter.classifyRewards(ra[i], rb[i]);
+        SerFilter.Decision d = SerFilter.classifyRewards(r[i][0], r[i][1]);
         Preference p = pool.get(i);
         if (!d.kept()) {
           stay.add(p);
@@ -171,14 +170,7 @@ public final class SerLearner {
         loop < 0 ? "all labels" : loop == 0 ? "SER seed" : "SER loop " + loop).loss();
   }
 
-  private double[] score(List<Preference> pairs, boolean a) {
-    CharTokenizer tok = rm.tokenizer();
-    int ctx = rm.config().contextLength();
-    int[][] ps = pairs.stream().map(p -> RolloutSampler.promptTokens(tok, p.prompt(), ctx)).toArray(int[][]::new);
-    int[][] ys = pairs.stream().map(p -> RolloutSampler.responseTokens(tok, a ? p.a() : p.b())).toArray(int[][]::new);
-    return RewardLearner.score(rm, ps, ys);
-  }
-
+  /** r(x, A¹) and r(x, A²) per pair. */
   private static double[][] rewards(RewardModel rm, List<Preference> pairs) {
     CharTokenizer tok = rm.tokenizer();
     int ctx = rm.config().contextLength();
