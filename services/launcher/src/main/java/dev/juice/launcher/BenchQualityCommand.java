@@ -1,17 +1,13 @@
 package dev.juice.launcher;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.juice.common.Hashing;
-import dev.juice.common.Json;
 import dev.juice.datasets.Benchmark;
 import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
 import dev.juice.evaluator.Evaluation;
 import dev.juice.evaluator.GoldReward;
-import dev.juice.evaluator.Plots;
 import dev.juice.evaluator.WordList;
 import dev.juice.model.CharTokenizer;
 import dev.juice.model.Engines;
@@ -50,8 +46,15 @@ import picocli.CommandLine.Option;
     description = {"Train base, SFT, SPIN, IRFT and RFT on the benchmark and score them with the VADER gold reward.",
         "Prints BENCHMARK.md's headline table (mean ± half-range over seeds) and writes a report with plots."})
 final class BenchQualityCommand implements Callable<Integer> {
-  @Option(names = "--seeds", defaultValue = "1", description = "Seeds 1..N (default: ${DEFAULT-VALUE}).")
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--seeds", defaultValue = "1", description = "Number of seeds (default: ${DEFAULT-VALUE}).")
   int seeds;
+
+  @Option(names = "--first-seed", defaultValue = "1",
+      description = "First seed: runs seeds K..K+N-1, so seeds can run as separate processes and be combined with "
+          + "`juice bench merge` (default: ${DEFAULT-VALUE}).")
+  long firstSeed;
 
   @Option(names = "--quick", description = "CI-sized: tiny model, 400 train sentences, 32 held-out prompts, T = 2 (under 3 minutes).")
   boolean quick;
@@ -101,27 +104,24 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the figures to this JSON file.")
   Path json;
 
-  private record Row(String method, double rho, long seed, Evaluation.Result r, double seconds) {}
-
-  /** One SER table row: a seed share's RM after a loop (loop 0 = seed only; -1 = all labels). */
-  private record SerRow(double share, long seed, SerLearner.Loop loop) {
-    String rm() {
-      return loop.loop() < 0 ? "all labels" : loop.loop() == 0 ? "seed only" : "SER loop " + loop.loop();
-    }
-  }
+  @Option(names = "--merge", arity = "1..*", paramLabel = "RESULTS_JSON",
+      description = "Train nothing: combine the results.json files of earlier runs (e.g. one process per seed or ρ) "
+          + "into one table (mean ± half-range over seeds) and report.")
+  List<Path> merge;
 
   @Override
   public Integer call() throws Exception {
+    if (seeds < 1 || firstSeed < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds and --first-seed must be at least 1");
     System.setProperty("java.awt.headless", "true");
     long t0 = System.nanoTime();
     GoldReward gold = new GoldReward();
     Evaluation eval = new Evaluation(gold, WordList.bundled());
-    List<Row> rows = new ArrayList<>();
-    List<SerRow> serRows = new ArrayList<>();
-    Map<String, double[]> stageCurves = new LinkedHashMap<>();
+    if (merge != null) return merge();
+    QualityReport q = new QualityReport();
+    List<QualityReport.Row> rows = q.rows;
     boolean serTable = only.contains("ser") || only.contains("ser-rft");
     Engines.pytorch();
-    for (long seed = 1; seed <= seeds; seed++) {
+    for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
@@ -148,7 +148,7 @@ final class BenchQualityCommand implements Callable<Integer> {
           }
         }
         Evaluation.Result baseEval = eval.evaluate(base, base, prompts, 4, maxNew, seed, null);
-        rows.add(new Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
+        rows.add(new QualityReport.Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
         byte[] baseBlob = WeightsCodec.encode(base);
         for (double rho : rhos) {
           List<Demo> demos = new ArrayList<>();
@@ -169,7 +169,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             }
             Evaluation.Result sftEval = eval.evaluate(sft, base, prompts, 4, maxNew, seed, null);
             double[] sftGold = sftEval.perPromptGold();
-            rows.add(new Row("SFT", rho, seed, withWin(sftEval), (System.nanoTime() - ts) / 1e9));
+            rows.add(new QualityReport.Row("SFT", rho, seed, withWin(sftEval), (System.nanoTime() - ts) / 1e9));
             print(rows.get(rows.size() - 1));
             byte[] sftBlob = WeightsCodec.encode(sft);
             Map<String, PipelineConfig> methods = new LinkedHashMap<>();
@@ -179,15 +179,14 @@ final class BenchQualityCommand implements Callable<Integer> {
             }
             if (only.contains("rft")) methods.put("RFT", config(Algorithm.RFT, seed, maxNew).withStages(quick ? 2 : 5));
             if (only.contains("ser-rft")) {
-              methods.put("SER-RFT (s=" + pct(serRftShare) + ")", config(Algorithm.SER_RFT, seed, maxNew).withStages(quick ? 2 : 5));
+              methods.put("SER-RFT (s=" + QualityReport.pct(serRftShare) + ")", config(Algorithm.SER_RFT, seed, maxNew).withStages(quick ? 2 : 5));
             }
-            if (serTable && serRm == null) serRm = serTable(seed, sft, root, train, heldPrefs, serRows);
+            if (serTable && serRm == null) serRm = serTable(seed, rho, sft, root, train, heldPrefs, q.ser);
             final long runSeed = seed;
             final List<String> stageRows = stageSet;
             double sftStageGold = methods.isEmpty() ? Double.NaN : eval.evaluate(sft, sft, stageRows, 4, maxNew, runSeed, null).goldReward();
             for (var m : methods.entrySet()) {
               long tm = System.nanoTime();
-              String curve = m.getKey() + " ρ=" + rho + (seeds > 1 ? " seed " + seed : "");
               List<Double> golds = new ArrayList<>();
               try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel ref = WeightsCodec.decodePolicy(sftBlob, root);
                    NDManager rmScope = root.newSubManager()) {
@@ -197,9 +196,9 @@ final class BenchQualityCommand implements Callable<Integer> {
                 };
                 RewardModel fixed = m.getValue().algorithm() == Algorithm.SER_RFT ? (RewardModel) WeightsCodec.decode(serRm, rmScope) : null;
                 LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, perStage, fixed);
-                stageCurves.put(curve, golds.stream().mapToDouble(Double::doubleValue).toArray());
+                q.curves.add(new QualityReport.Curve(m.getKey() + " ρ=" + rho, seed, golds.stream().mapToDouble(Double::doubleValue).toArray()));
                 Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
-                rows.add(new Row(m.getKey(), rho, seed, r, (System.nanoTime() - tm) / 1e9));
+                rows.add(new QualityReport.Row(m.getKey(), rho, seed, r, (System.nanoTime() - tm) / 1e9));
                 print(rows.get(rows.size() - 1));
               }
             }
@@ -207,94 +206,53 @@ final class BenchQualityCommand implements Callable<Integer> {
         }
       }
     }
-    String table = table(rows);
-    String ser = serRows.isEmpty() ? "" : serTableMarkdown(serRows);
-    System.out.println();
-    System.out.print(table);
-    if (!ser.isEmpty()) System.out.print("\n" + ser);
     double wall = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%n%d seed(s), wall %.1f min. Gold = VADER compound of prompt + response on held-out prompts.%n", seeds, wall / 60);
-    Files.createDirectories(report);
-    List<Plots.Point> points = new ArrayList<>();
-    for (Row r : rows) points.add(new Plots.Point(r.method() + (Double.isNaN(r.rho()) ? "" : " ρ=" + r.rho()), r.r().kl(), r.r().goldReward()));
-    Plots.goldByMethod(report.resolve("gold-reward.png"), points);
-    Plots.rewardVsKl(report.resolve("reward-vs-kl.png"), points);
-    Plots.lines(report.resolve("gold-per-stage.png"), "Gold reward after each round (" + (quick ? 8 : stageCurvePrompts()) + " held-out prompts × 4)",
-        "round (0 = the SFT model)", "gold reward", stageCurves, 0);
-    if (!serRows.isEmpty()) {
-      Map<String, double[]> acc = new LinkedHashMap<>();
-      for (double share : serShares) {
-        for (long sd = 1; sd <= seeds; sd++) {
-          long fs = sd;
-          acc.put("s = " + pct(share) + (seeds > 1 ? " seed " + sd : ""), serRows.stream()
-              .filter(r -> r.share() == share && r.seed() == fs && r.loop().loop() >= 0)
-              .mapToDouble(r -> r.loop().heldOutAccuracy()).toArray());
-        }
-      }
-      serRows.stream().filter(r -> r.loop().loop() < 0 && r.seed() == 1).findFirst().ifPresent(all -> {
-        int n = acc.values().stream().mapToInt(a -> a.length).max().orElse(1);
-        double[] flat = new double[n];
-        java.util.Arrays.fill(flat, all.loop().heldOutAccuracy());
-        acc.put("all labels", flat);
-      });
-      Plots.lines(report.resolve("ser-accuracy.png"), "SER: held-out RM accuracy per loop", "loop (0 = seed RM)", "pairwise accuracy", acc, 0);
-    }
-    StringBuilder md = new StringBuilder("# Quality benchmark\n\n`juice bench quality" + (quick ? " --quick" : "")
-        + " --seeds " + seeds + "`, wall " + String.format("%.1f", wall / 60) + " min\n\n" + table
-        + "\n![gold reward](gold-reward.png)\n![reward vs KL](reward-vs-kl.png)\n![gold per stage](gold-per-stage.png)\n"
-        + (ser.isEmpty() ? "" : "\n## SER\n\n" + ser + "\n![SER accuracy](ser-accuracy.png)\n")
-        + "\n## Example generations (seed 1)\n\n");
-    for (Row r : rows) {
-      if (r.seed() != 1) continue;
-      md.append("**").append(r.method()).append(Double.isNaN(r.rho()) ? "" : " ρ=" + r.rho()).append("**\n\n");
-      r.r().examples().stream().limit(3).forEach(e -> md.append("- ").append(e.replace("|", "\\|")).append('\n'));
-      md.append('\n');
-    }
-    Files.writeString(report.resolve("summary.md"), md);
-    ArrayNode arr = Json.mapper().createArrayNode();
-    for (Row r : rows) {
-      ObjectNode o = arr.addObject().put("method", r.method()).put("seed", r.seed()).put("goldReward", r.r().goldReward())
-          .put("sharePositive", r.r().sharePositive()).put("kl", r.r().kl()).put("distinct2", r.r().distinct2())
-          .put("realWordShare", r.r().realWordShare()).put("seconds", r.seconds());
-      if (!Double.isNaN(r.rho())) o.put("rho", r.rho());
-      if (!Double.isNaN(r.r().winRateVsSft())) o.put("winRateVsSft", r.r().winRateVsSft());
-    }
-    ObjectNode all = Json.mapper().createObjectNode();
-    all.set("methods", arr);
-    ArrayNode serArr = all.putArray("ser");
-    for (SerRow r : serRows) {
-      ObjectNode o = serArr.addObject().put("share", r.share()).put("seed", r.seed()).put("rm", r.rm())
-          .put("keptStatus1", r.loop().keptStatus1()).put("keptStatus2", r.loop().keptStatus2())
-          .put("trainPairs", r.loop().trainPairs()).put("heldOutAccuracy", r.loop().heldOutAccuracy())
-          .put("rewardMean", r.loop().rewardMean()).put("rewardStd", r.loop().rewardStd());
-      if (!Double.isNaN(r.loop().precision())) o.put("precision", r.loop().precision());
-    }
-    ObjectNode curves = all.putObject("goldPerStage");
-    stageCurves.forEach((k, v) -> {
-      ArrayNode a = curves.putArray(k);
-      for (double x : v) a.add(x);
-    });
-    String out = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all);
-    Files.writeString(report.resolve("results.json"), out);
-    if (json != null) Files.writeString(json, out);
-    System.out.println("report: " + report.resolve("summary.md"));
+    String heading = String.format(java.util.Locale.ROOT, "%d seed(s), wall %.1f min. Gold = VADER compound of prompt + response "
+        + "on held-out prompts; ± is the half-range over seeds.", seeds, wall / 60);
+    q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + " --seeds " + seeds
+        + (firstSeed != 1 ? " --first-seed " + firstSeed : "") + " --rhos " + rhos.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(",")) + "`");
+    printAndWrite(q, heading, quick ? 8 : stageCurvePrompts());
     return 0;
+  }
+
+  /** {@code --merge}: reads every file, refuses conflicting duplicates, prints and writes the combined report. */
+  private int merge() throws java.io.IOException {
+    QualityReport q = new QualityReport();
+    for (Path f : merge) {
+      if (!Files.isRegularFile(f)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--merge: no such file " + f);
+      try {
+        q.merge(QualityReport.read(f), f.toString());
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--merge: " + e.getMessage());
+      }
+    }
+    printAndWrite(q, String.format(java.util.Locale.ROOT, "%d file(s), seeds %s. Gold = VADER compound of prompt + response on "
+        + "held-out prompts; ± is the half-range over seeds.", merge.size(), q.seeds()), stageCurvePrompts());
+    return 0;
+  }
+
+  private void printAndWrite(QualityReport q, String heading, int stagePromptCount) throws java.io.IOException {
+    System.out.println();
+    System.out.print(q.table());
+    String ser = q.serTable();
+    if (!ser.isEmpty()) System.out.print("\n" + ser);
+    System.out.println("\n" + heading);
+    q.write(report, heading, stagePromptCount);
+    if (json != null) Files.writeString(json, q.json());
+    System.out.println("report: " + report.resolve("summary.md"));
   }
 
   private int stageCurvePrompts() {
     return stagePrompts != null ? stagePrompts : 128;
   }
 
-  private static String pct(double share) {
-    return String.format(java.util.Locale.ROOT, "%.0f %%", share * 100);
-  }
-
   /**
    * SER at every seed share from the SFT trunk, plus the all-labels RM; returns the weights of the
    * final RM at {@link #serRftShare} (SER-RFT's reward model).
    */
-  private byte[] serTable(long seed, PolicyModel sft, NDManager root, List<Sentence> train, List<Preference> heldOut,
-      List<SerRow> out) {
+  private byte[] serTable(long seed, double rho, PolicyModel sft, NDManager root, List<Sentence> train, List<Preference> heldOut,
+      List<QualityReport.SerRow> out) {
     SerLearner.Config cfg = SerLearner.Config.defaults(seed);
     var tc = cfg.train();
     tc = new TrainConfig(serEpochs != null ? serEpochs : quick ? 1 : tc.epochs(), tc.batchSize(),
@@ -309,18 +267,18 @@ final class BenchQualityCommand implements Callable<Integer> {
       try (NDManager scope = root.newSubManager(); RewardModel rm = RewardModel.fromPolicy(sft, scope, seed)) {
         SerLearner learner = new SerLearner(rm, cfg);
         learner.run(pairs, heldOut, Progress.NONE, l -> {
-          if (serShares.contains(share)) out.add(new SerRow(share, seed, l));
+          if (serShares.contains(share)) out.add(new QualityReport.SerRow(rho, share, seed, l));
           System.out.printf("  SER s=%-5s loop %d: kept %d + %d, precision %s, held-out accuracy %.3f, reward %+.2f ± %.2f%n",
-              pct(share), l.loop(), l.keptStatus1(), l.keptStatus2(), Double.isNaN(l.precision()) ? "—" : String.format("%.3f", l.precision()),
+              QualityReport.pct(share), l.loop(), l.keptStatus1(), l.keptStatus2(), Double.isNaN(l.precision()) ? "—" : String.format("%.3f", l.precision()),
               l.heldOutAccuracy(), l.rewardMean(), l.rewardStd());
         });
         if (share == serRftShare) forRft = WeightsCodec.encode(rm);
       }
-      System.out.printf("  SER s=%s took %.0f s%n", pct(share), (System.nanoTime() - t) / 1e9);
+      System.out.printf("  SER s=%s took %.0f s%n", QualityReport.pct(share), (System.nanoTime() - t) / 1e9);
     }
     try (NDManager scope = root.newSubManager(); RewardModel rm = RewardModel.fromPolicy(sft, scope, seed)) {
       SerLearner.Loop l = new SerLearner(rm, cfg).allLabels(preferences(train, 1.0, seed), heldOut, Progress.NONE);
-      for (double sh : serShares) out.add(new SerRow(sh, seed, l));
+      for (double sh : serShares) out.add(new QualityReport.SerRow(rho, sh, seed, l));
       System.out.printf("  all labels (%d pairs): held-out accuracy %.3f%n", l.trainPairs(), l.heldOutAccuracy());
     }
     return forRft;
@@ -335,27 +293,6 @@ final class BenchQualityCommand implements Callable<Integer> {
     }
     return quick ? out.subList(0, Math.min(out.size(), 120)) : out;
   }
-
-  /** The SER table: mean ± half-range over seeds per (share, RM). */
-  private static String serTableMarkdown(List<SerRow> rows) {
-    Map<String, List<SerRow>> groups = new LinkedHashMap<>();
-    for (SerRow r : rows) groups.computeIfAbsent(pct(r.share()) + "|" + r.rm(), k -> new ArrayList<>()).add(r);
-    StringBuilder b = new StringBuilder("| seed share s | RM | trained on (pairs) | kept status 1 / 2 | self-label precision "
-        + "| held-out accuracy | reward mean | reward std |\n|---|---|---|---|---|---|---|---|\n");
-    for (var e : groups.entrySet()) {
-      String[] k = e.getKey().split("\\|");
-      List<SerRow> g = e.getValue();
-      b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ")
-          .append(stat(g, r -> r.loop().trainPairs(), "%.0f")).append(" | ")
-          .append(stat(g, r -> r.loop().keptStatus1(), "%.0f")).append(" / ").append(stat(g, r -> r.loop().keptStatus2(), "%.0f")).append(" | ")
-          .append(stat(g, r -> r.loop().precision(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.loop().heldOutAccuracy(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.loop().rewardMean(), "%+.2f")).append(" | ")
-          .append(stat(g, r -> r.loop().rewardStd(), "%.2f")).append(" |\n");
-    }
-    return b.toString();
-  }
-
 
   private static Evaluation.Result withWin(Evaluation.Result r) {
     return new Evaluation.Result(r.goldReward(), r.sharePositive(), 0.5, r.kl(), r.distinct2(), r.realWordShare(),
@@ -374,41 +311,9 @@ final class BenchQualityCommand implements Callable<Integer> {
     return d;
   }
 
-  private static void print(Row r) {
+  private static void print(QualityReport.Row r) {
     System.out.printf("  %-11s ρ=%-4s gold %+.3f  win %s  KL %6.2f  distinct-2 %.3f  real words %.3f  (%.0f s)%n", r.method(),
         r.rho(), r.r().goldReward(), Double.isNaN(r.r().winRateVsSft()) ? "  — " : String.format("%.2f", r.r().winRateVsSft()),
         r.r().kl(), r.r().distinct2(), r.r().realWordShare(), r.seconds());
-  }
-
-  /** Mean ± half-range over seeds per (method, ρ). */
-  static String table(List<?> raw) {
-    @SuppressWarnings("unchecked")
-    List<Row> rows = (List<Row>) raw;
-    Map<String, List<Row>> groups = new LinkedHashMap<>();
-    for (Row r : rows) groups.computeIfAbsent(r.method() + "|" + (Double.isNaN(r.rho()) ? "—" : r.rho()), k -> new ArrayList<>()).add(r);
-    StringBuilder b = new StringBuilder("| method | ρ | gold reward | share positive | win rate vs SFT | KL to ref | distinct-2 | real-word share |\n"
-        + "|---|---|---|---|---|---|---|---|\n");
-    for (var e : groups.entrySet()) {
-      String[] k = e.getKey().split("\\|");
-      List<Row> g = e.getValue();
-      b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ")
-          .append(stat(g, r -> r.r().goldReward(), "%+.3f")).append(" | ")
-          .append(stat(g, r -> r.r().sharePositive(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.r().winRateVsSft(), "%.2f")).append(" | ")
-          .append(stat(g, r -> r.r().kl(), "%.2f")).append(" | ")
-          .append(stat(g, r -> r.r().distinct2(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.r().realWordShare(), "%.3f")).append(" |\n");
-    }
-    return b.toString();
-  }
-
-  /** Mean ± half-range over the non-NaN values ("—" when there are none). */
-  private static <T> String stat(List<T> g, java.util.function.ToDoubleFunction<T> f, String fmt) {
-    double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
-    if (v.length == 0) return "—";
-    double mean = java.util.Arrays.stream(v).average().orElseThrow();
-    if (v.length == 1) return String.format(fmt, mean);
-    double half = (java.util.Arrays.stream(v).max().orElseThrow() - java.util.Arrays.stream(v).min().orElseThrow()) / 2;
-    return String.format(fmt + " ± " + fmt.replace("+", ""), mean, half);
   }
 }

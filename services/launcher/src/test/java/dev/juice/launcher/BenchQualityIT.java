@@ -56,5 +56,12 @@ class BenchQualityIT {
     byte[] png = Files.readAllBytes(report.resolve("gold-reward.png"));
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
+
+    // a run's results.json merges back into the same tables (how seeds run as separate processes combine)
+    Path merged = tmp.resolve("merged");
+    String again = Cli.juice("bench", "quality", "--merge", report.resolve("results.json").toString(), "--report", merged.toString());
+    String table = out.substring(out.indexOf("| method |"), out.indexOf("| seed share s |"));
+    assertTrue(again.contains(table), "merged table equals the run's:\n" + again);
+    assertTrue(Files.size(merged.resolve("gold-per-stage.png")) > 1000);
   }
 }
