@@ -9,8 +9,14 @@ import dev.juice.common.kafka.Access;
 import dev.juice.common.kafka.TopicAdmin;
 import dev.juice.common.kafka.Topics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,13 +92,11 @@ final class K8sCommand implements Callable<Integer> {
     for (Access.Grant g : Access.forRun(Topics.forRun(run)).values()) {
       ObjectNode d = user(y, g.user(), cluster);
       ArrayNode acls = (ArrayNode) d.get("spec").get("authorization").get("acls");
-      Set<String> both = new java.util.TreeSet<>(g.read());
-      both.retainAll(g.write());
-      for (String t : g.read()) acl(acls, "topic", t, both.contains(t) ? List.of("Read", "Write", "Describe") : List.of("Read", "Describe"));
-      for (String t : g.write()) if (!both.contains(t)) acl(acls, "topic", t, List.of("Write", "Describe"));
-      for (String t : g.createPrefixes()) acl(acls, "topic", t, List.of("Create", "DescribeConfigs", "AlterConfigs", "Delete"));
-      for (String gr : g.groupPrefixes()) acl(acls, "group", gr, List.of("Read", "Describe"));
-      for (String tx : g.transactionalIdPrefixes()) acl(acls, "transactionalId", tx, List.of("Write", "Describe"));
+      // the same bindings the security test grants on a real broker, one Strimzi entry per resource pattern
+      Map<ResourcePattern, java.util.SortedSet<AclOperation>> byPattern = new LinkedHashMap<>();
+      for (AclBinding b : Access.aclBindings(g)) byPattern.computeIfAbsent(b.pattern(), p -> new java.util.TreeSet<>()).add(b.entry().operation());
+      byPattern.forEach((p, ops) -> acl(acls, strimziType(p.resourceType()), p.name(), ops.stream().map(K8sCommand::strimziOperation).toList(),
+          p.patternType() == PatternType.PREFIXED));
       docs.add(d);
     }
     ObjectNode sr = user(y, "schema-registry", cluster);
@@ -122,6 +126,25 @@ final class K8sCommand implements Callable<Integer> {
   /** A name ending in '-' (internal topics of a Streams app), or a group/transactional id, is a prefix. */
   private static void acl(ArrayNode acls, String type, String name, List<String> ops) {
     acl(acls, type, name, ops, name.endsWith("-") || !type.equals("topic"));
+  }
+
+  /** Kafka's resource type as Strimzi spells it: TOPIC → topic, TRANSACTIONAL_ID → transactionalId. */
+  static String strimziType(ResourceType t) {
+    String c = camel(t.name());
+    return Character.toLowerCase(c.charAt(0)) + c.substring(1);
+  }
+
+  /** Kafka's operation as Strimzi spells it: DESCRIBE_CONFIGS → DescribeConfigs. */
+  static String strimziOperation(AclOperation op) {
+    return camel(op.name());
+  }
+
+  private static String camel(String enumName) {
+    StringBuilder b = new StringBuilder();
+    for (String part : enumName.toLowerCase(java.util.Locale.ROOT).split("_")) {
+      b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return b.toString();
   }
 
   private static void acl(ArrayNode acls, String type, String name, List<String> ops, boolean prefix) {
