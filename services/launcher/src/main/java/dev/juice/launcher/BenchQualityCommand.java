@@ -126,7 +126,7 @@ final class BenchQualityCommand implements Callable<Integer> {
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
-      List<String> stageSet = prompts.subList(0, Math.min(prompts.size(), stagePrompts != null ? stagePrompts : quick ? 8 : 128));
+      List<String> stageSet = prompts.subList(0, Math.min(prompts.size(), stagePromptCount()));
       List<Preference> heldPrefs = preferences(split.heldOut(), 1.0, seed);
       byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
@@ -212,7 +212,8 @@ final class BenchQualityCommand implements Callable<Integer> {
     q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + " --seeds " + seeds
         + (firstSeed != 1 ? " --first-seed " + firstSeed : "") + " --rhos " + rhos.stream().map(String::valueOf)
         .collect(java.util.stream.Collectors.joining(",")) + "`");
-    printAndWrite(q, heading, quick ? 8 : stageCurvePrompts());
+    q.stagePrompts = stagePromptCount();
+    printAndWrite(q, heading);
     return 0;
   }
 
@@ -228,23 +229,24 @@ final class BenchQualityCommand implements Callable<Integer> {
       }
     }
     printAndWrite(q, String.format(java.util.Locale.ROOT, "%d file(s), seeds %s. Gold = VADER compound of prompt + response on "
-        + "held-out prompts; ± is the half-range over seeds.", merge.size(), q.seeds()), stageCurvePrompts());
+        + "held-out prompts; ± is the half-range over seeds.", merge.size(), q.seeds()));
     return 0;
   }
 
-  private void printAndWrite(QualityReport q, String heading, int stagePromptCount) throws java.io.IOException {
+  private void printAndWrite(QualityReport q, String heading) throws java.io.IOException {
     System.out.println();
     System.out.print(q.table());
     String ser = q.serTable();
     if (!ser.isEmpty()) System.out.print("\n" + ser);
     System.out.println("\n" + heading);
-    q.write(report, heading, stagePromptCount);
+    q.write(report, heading);
     if (json != null) Files.writeString(json, q.json());
     System.out.println("report: " + report.resolve("summary.md"));
   }
 
-  private int stageCurvePrompts() {
-    return stagePrompts != null ? stagePrompts : 128;
+  /** Held-out prompts of the per-round gold curves. */
+  private int stagePromptCount() {
+    return stagePrompts != null ? stagePrompts : quick ? 8 : 128;
   }
 
   /**

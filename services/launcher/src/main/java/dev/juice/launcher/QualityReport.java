@@ -60,6 +60,8 @@ final class QualityReport {
   final List<Row> rows = new ArrayList<>();
   final List<SerRow> ser = new ArrayList<>();
   final List<Curve> curves = new ArrayList<>();
+  /** Held-out prompts behind each point of the gold curves; 0 when unknown or different between merged runs. */
+  int stagePrompts;
   /** Where the figures came from (commands or files), for the summary's heading. */
   final List<String> sources = new ArrayList<>();
 
@@ -106,6 +108,8 @@ final class QualityReport {
     java.util.Set<String> haveCurves = new java.util.HashSet<>();
     for (Curve c : curves) haveCurves.add(c.key());
     for (Curve c : other.curves) if (haveCurves.add(c.key())) curves.add(c);
+    if (sources.isEmpty()) stagePrompts = other.stagePrompts; // the first file merged into an empty report
+    else if (stagePrompts != other.stagePrompts) stagePrompts = 0;
     sources.addAll(other.sources);
     return this;
   }
@@ -181,7 +185,7 @@ final class QualityReport {
    * reward–KL frontier (means over seeds), the gold reward after every round (mean curve per method
    * and ρ), SER accuracy per loop (mean per trunk and share, with the all-labels RM as a flat line).
    */
-  void write(Path dir, String heading, int stagePrompts) throws IOException {
+  void write(Path dir, String heading) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
     int n = seeds().size();
@@ -191,7 +195,7 @@ final class QualityReport {
     byModel.forEach((label, g) -> points.add(new Plots.Point(label, mean(g, r -> r.r().kl()), mean(g, r -> r.r().goldReward()))));
     Plots.goldByMethod(dir.resolve("gold-reward.png"), points);
     Plots.rewardVsKl(dir.resolve("reward-vs-kl.png"), points);
-    Plots.lines(dir.resolve("gold-per-stage.png"), "Gold reward after each round (" + stagePrompts + " held-out prompts × 4"
+    Plots.lines(dir.resolve("gold-per-stage.png"), "Gold reward after each round (" + (stagePrompts > 0 ? stagePrompts + " " : "") + "held-out prompts × 4"
         + (n > 1 ? ", mean of " + n + " seeds" : "") + ")", "round (0 = the SFT model)", "gold reward", meanCurves(), 0);
     if (!ser.isEmpty()) {
       Plots.lines(dir.resolve("ser-accuracy.png"), "SER: held-out RM accuracy per loop" + (n > 1 ? " (mean of " + n + " seeds)" : ""),
@@ -296,6 +300,7 @@ final class QualityReport {
           .put("rewardMean", l.rewardMean()).put("rewardStd", l.rewardStd());
       if (!Double.isNaN(l.precision())) o.put("precision", l.precision());
     }
+    if (stagePrompts > 0) all.put("stagePrompts", stagePrompts);
     ObjectNode cs = all.putObject("goldPerStage");
     boolean named = namesSeeds();
     for (Curve c : curves) {
@@ -326,6 +331,8 @@ final class QualityReport {
     }
     QualityReport q = new QualityReport();
     q.sources.add("`" + file + "`");
+    // files from before the count was written: the full benchmark's default
+    q.stagePrompts = root.path("stagePrompts").asInt(128);
     for (JsonNode m : root.get("methods")) {
       Evaluation.Result r = new Evaluation.Result(need(m, "goldReward", file), need(m, "sharePositive", file),
           m.path("winRateVsSft").asDouble(Double.NaN), need(m, "kl", file), need(m, "distinct2", file),

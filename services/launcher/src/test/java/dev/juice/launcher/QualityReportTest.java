@@ -67,14 +67,16 @@ class QualityReportTest {
 
   @Test
   void whatItWritesReadsBackToTheSameTables() throws Exception {
-    QualityReport q = QualityReport.read(oldFormat("s1.json", 1, 0.0, 0.10, 0.07));
+    QualityReport q = new QualityReport().merge(QualityReport.read(oldFormat("s1.json", 1, 0.0, 0.10, 0.07)), "s1.json");
     q.merge(QualityReport.read(oldFormat("s2.json", 2, 0.0, 0.20, 0.05)), "s2.json");
+    assertEquals(128, q.stagePrompts, "files without the count are the full benchmark's 128 prompts");
     Path dir = tmp.resolve("report");
-    q.write(dir, "2 seeds", 128);
+    q.write(dir, "2 seeds");
     QualityReport back = QualityReport.read(dir.resolve("results.json"));
     assertEquals(q.table(), back.table());
     assertEquals(q.serTable(), back.serTable());
     assertEquals(2, back.curves.size());
+    assertEquals(128, back.stagePrompts);
     for (String f : new String[] {"summary.md", "gold-reward.png", "reward-vs-kl.png", "gold-per-stage.png", "ser-accuracy.png"}) {
       assertTrue(Files.size(dir.resolve(f)) > 500, f);
     }
