@@ -290,23 +290,16 @@ public final class PolicyTrainerService {
     return state.health();
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     PolicyTrainerConfig config = PolicyTrainerConfig.fromEnv(System.getenv());
     log.info("starting policy-trainer: run={}, algorithm={}, kafka={}", config.run(), config.pipeline().algorithm().label(), config.kafka());
     dev.juice.common.ops.OpsServer.install();
     PolicyTrainerService service = new PolicyTrainerService(config, Progress.NONE, Listener.NONE);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("policy-trainer", System.getenv(), service::health);
     try {
-      Result r = service.run();
-      service.state.phase("finished");
-      if (!new dev.juice.common.config.Env(System.getenv()).bool("JUICE_EXIT_WHEN_DONE", true)) {
-        // a StatefulSet restarts a container that exits: stay up (health "finished") until stopped
-        new java.util.concurrent.CountDownLatch(1).await();
-      }
+      Result r = service.state.complete(() -> service.run());
       log.info("run '{}' finished: policy v{} sha256 {} ({} stale samples dropped)", config.run(), r.version(), r.sha256(), r.droppedStale());
-    } catch (RuntimeException | InterruptedException e) {
-      service.state.failed(e);
-      throw e;
+      dev.juice.common.ops.ServiceState.stayUpIfAsked(System.getenv());
     } finally {
       if (ops != null) ops.close();
     }

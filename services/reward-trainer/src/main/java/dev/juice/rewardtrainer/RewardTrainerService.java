@@ -210,23 +210,16 @@ public final class RewardTrainerService {
     return state.health();
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     RewardTrainerConfig config = RewardTrainerConfig.fromEnv(System.getenv());
     log.info("starting reward-trainer: run={}, kafka={}", config.run(), config.kafka());
     dev.juice.common.ops.OpsServer.install();
     RewardTrainerService service = new RewardTrainerService(config, Progress.NONE);
     dev.juice.common.ops.OpsServer ops = dev.juice.common.ops.OpsServer.fromEnv("reward-trainer", System.getenv(), service::health);
     try {
-      long v = service.run(() -> true);
-      service.state.phase("finished");
-      if (!new dev.juice.common.config.Env(System.getenv()).bool("JUICE_EXIT_WHEN_DONE", true)) {
-        // a StatefulSet restarts a container that exits: stay up (health "finished") until stopped
-        new java.util.concurrent.CountDownLatch(1).await();
-      }
+      long v = service.state.complete(() -> service.run(() -> true));
       log.info("run '{}': reward-trainer finished at reward v{}", config.run(), v);
-    } catch (RuntimeException | InterruptedException e) {
-      service.state.failed(e);
-      throw e;
+      dev.juice.common.ops.ServiceState.stayUpIfAsked(System.getenv());
     } finally {
       if (ops != null) ops.close();
     }

@@ -32,6 +32,30 @@ public final class ServiceState {
     this.failure = t.getClass().getName();
   }
 
+  /**
+   * Runs a trainer's work to its end: phase "finished" on success; on failure the exception class is
+   * recorded (so {@code /health} turns not-live) and the exception rethrown.
+   */
+  public <R> R complete(java.util.concurrent.Callable<R> work) throws Exception {
+    try {
+      R r = work.call();
+      phase("finished");
+      return r;
+    } catch (Exception | Error e) {
+      failed(e);
+      throw e;
+    }
+  }
+
+  /**
+   * After a trainer finished: returns at once unless {@code JUICE_EXIT_WHEN_DONE=false}, in which case
+   * it blocks until the process is stopped — a StatefulSet restarts a container that exits, so there
+   * the pod stays up, healthy and "finished".
+   */
+  public static void stayUpIfAsked(java.util.Map<String, String> env) throws InterruptedException {
+    if (!new dev.juice.common.config.Env(env).bool("JUICE_EXIT_WHEN_DONE", true)) new java.util.concurrent.CountDownLatch(1).await();
+  }
+
   public OpsServer.Health health() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("phase", phase);
