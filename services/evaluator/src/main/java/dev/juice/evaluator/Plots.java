@@ -55,7 +55,14 @@ public final class Plots {
       for (int i = 0; i < ys.length; i++) s.add(firstX + i, ys[i]);
       c.addSeries(s);
     });
-    save(file, ChartFactory.createXYLineChart(title, xLabel, yLabel, c, PlotOrientation.VERTICAL, true, false, false), 900, 600);
+    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, c, PlotOrientation.VERTICAL, true, false, false);
+    var plot = chart.getXYPlot();
+    // rounds and loops are whole numbers; the differences that matter are small next to the values
+    plot.getDomainAxis().setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+    ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    var shapes = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
+    plot.setRenderer(shapes);
+    save(file, chart, 900, 600);
   }
 
   private static void save(Path file, JFreeChart chart, int w, int h) {
