@@ -82,29 +82,8 @@ final class QualityReport {
    * two different experiments and is refused rather than averaged.
    */
   QualityReport merge(QualityReport other, String what) {
-    Map<String, Row> have = new LinkedHashMap<>();
-    for (Row r : rows) have.put(r.key(), r);
-    for (Row r : other.rows) {
-      Row old = have.get(r.key());
-      if (old == null) {
-        rows.add(r);
-        have.put(r.key(), r);
-      } else if (!sameFigures(old.r(), r.r())) {
-        throw new IllegalArgumentException(r.key() + " appears twice with different figures (again in " + what
-            + "): merge runs of different seeds or ρ, not two runs of the same experiment");
-      }
-    }
-    Map<String, SerRow> haveSer = new LinkedHashMap<>();
-    for (SerRow r : ser) haveSer.put(r.key(), r);
-    for (SerRow r : other.ser) {
-      SerRow old = haveSer.get(r.key());
-      if (old == null) {
-        ser.add(r);
-        haveSer.put(r.key(), r);
-      } else if (Double.compare(old.loop().heldOutAccuracy(), r.loop().heldOutAccuracy()) != 0) {
-        throw new IllegalArgumentException("SER " + r.key() + " appears twice with different figures (again in " + what + ")");
-      }
-    }
+    addOnce(rows, other.rows, Row::key, (x, y) -> sameFigures(x.r(), y.r()), what);
+    addOnce(ser, other.ser, SerRow::key, (x, y) -> Double.compare(x.loop().heldOutAccuracy(), y.loop().heldOutAccuracy()) == 0, what);
     java.util.Set<String> haveCurves = new java.util.HashSet<>();
     for (Curve c : curves) haveCurves.add(c.key());
     for (Curve c : other.curves) if (haveCurves.add(c.key())) curves.add(c);
@@ -112,6 +91,21 @@ final class QualityReport {
     else if (stagePrompts != other.stagePrompts) stagePrompts = 0;
     sources.addAll(other.sources);
     return this;
+  }
+
+  /** Appends {@code theirs} to {@code mine}, one entry per key; a key already there must carry the same figures. */
+  private static <T> void addOnce(List<T> mine, List<T> theirs, java.util.function.Function<T, String> key,
+      java.util.function.BiPredicate<T, T> same, String what) {
+    Map<String, T> have = new LinkedHashMap<>();
+    for (T t : mine) have.put(key.apply(t), t);
+    for (T t : theirs) {
+      T old = have.putIfAbsent(key.apply(t), t);
+      if (old == null) mine.add(t);
+      else if (!same.test(old, t)) {
+        throw new IllegalArgumentException(key.apply(t) + " appears twice with different figures (again in " + what
+            + "): merge runs of different seeds or ρ, not two runs of the same experiment");
+      }
+    }
   }
 
   private static boolean sameFigures(Evaluation.Result a, Evaluation.Result b) {
@@ -123,21 +117,10 @@ final class QualityReport {
   String table() {
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (Row r : rows) groups.computeIfAbsent(r.method() + "|" + (Double.isNaN(r.rho()) ? "—" : r.rho()), k -> new ArrayList<>()).add(r);
-    StringBuilder b = new StringBuilder("| method | ρ | gold reward | share positive | win rate vs SFT | KL to ref | distinct-2 "
-        + "| real-word share | seeds |\n|---|---|---|---|---|---|---|---|---|\n");
-    for (var e : groups.entrySet()) {
-      String[] k = e.getKey().split("\\|");
-      List<Row> g = e.getValue();
-      b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ")
-          .append(stat(g, r -> r.r().goldReward(), "%+.3f")).append(" | ")
-          .append(stat(g, r -> r.r().sharePositive(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.r().winRateVsSft(), "%.2f")).append(" | ")
-          .append(stat(g, r -> r.r().kl(), "%.2f")).append(" | ")
-          .append(stat(g, r -> r.r().distinct2(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.r().realWordShare(), "%.3f")).append(" | ")
-          .append(g.size()).append(" |\n");
-    }
-    return b.toString();
+    return markdown("| method | ρ | gold reward | share positive | win rate vs SFT | KL to ref | distinct-2 | real-word share "
+        + "| seeds |\n|---|---|---|---|---|---|---|---|---|\n", groups, List.of(
+            col(r -> r.r().goldReward(), "%+.3f"), col(r -> r.r().sharePositive(), "%.3f"), col(r -> r.r().winRateVsSft(), "%.2f"),
+            col(r -> r.r().kl(), "%.2f"), col(r -> r.r().distinct2(), "%.3f"), col(r -> r.r().realWordShare(), "%.3f")));
   }
 
   /** The SER table: mean ± half-range over seeds per (seed share, RM, SFT trunk ρ); "" without SER rows. */
@@ -149,21 +132,27 @@ final class QualityReport {
     sorted.sort(java.util.Comparator.comparingDouble(SerRow::rho).thenComparingDouble(SerRow::share)
         .thenComparingInt(r -> r.loop().loop() < 0 ? Integer.MAX_VALUE : r.loop().loop()));
     for (SerRow r : sorted) groups.computeIfAbsent(pct(r.share()) + "|" + r.rm() + "|" + r.rho(), k -> new ArrayList<>()).add(r);
-    StringBuilder b = new StringBuilder("| seed share s | RM | SFT trunk ρ | trained on (pairs) | kept status 1 / 2 "
-        + "| self-label precision | held-out accuracy | reward mean | reward std | seeds |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    return markdown("| seed share s | RM | SFT trunk ρ | trained on (pairs) | kept status 1 / 2 | self-label precision "
+        + "| held-out accuracy | reward mean | reward std | seeds |\n|---|---|---|---|---|---|---|---|---|---|\n", groups, List.of(
+            col(r -> r.loop().trainPairs(), "%.0f"),
+            g -> stat(g, r -> r.loop().keptStatus1(), "%.0f") + " / " + stat(g, r -> r.loop().keptStatus2(), "%.0f"),
+            col(r -> r.loop().precision(), "%.3f"), col(r -> r.loop().heldOutAccuracy(), "%.3f"),
+            col(r -> r.loop().rewardMean(), "%+.2f"), col(r -> r.loop().rewardStd(), "%.2f")));
+  }
+
+  /** A Markdown table: the group key's '|'-separated parts, then one cell per column, then the group's size. */
+  private static <T> String markdown(String header, Map<String, List<T>> groups, List<java.util.function.Function<List<T>, String>> cells) {
+    StringBuilder b = new StringBuilder(header);
     for (var e : groups.entrySet()) {
-      String[] k = e.getKey().split("\\|");
-      List<SerRow> g = e.getValue();
-      b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(k[2]).append(" | ")
-          .append(stat(g, r -> r.loop().trainPairs(), "%.0f")).append(" | ")
-          .append(stat(g, r -> r.loop().keptStatus1(), "%.0f")).append(" / ").append(stat(g, r -> r.loop().keptStatus2(), "%.0f")).append(" | ")
-          .append(stat(g, r -> r.loop().precision(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.loop().heldOutAccuracy(), "%.3f")).append(" | ")
-          .append(stat(g, r -> r.loop().rewardMean(), "%+.2f")).append(" | ")
-          .append(stat(g, r -> r.loop().rewardStd(), "%.2f")).append(" | ")
-          .append(g.size()).append(" |\n");
+      b.append("| ").append(String.join(" | ", e.getKey().split("\\|")));
+      for (var c : cells) b.append(" | ").append(c.apply(e.getValue()));
+      b.append(" | ").append(e.getValue().size()).append(" |\n");
     }
     return b.toString();
+  }
+
+  private static <T> java.util.function.Function<List<T>, String> col(ToDoubleFunction<T> f, String fmt) {
+    return g -> stat(g, f, fmt);
   }
 
   /** Mean ± half-range over the non-NaN values ("—" when there are none). */
