@@ -22,12 +22,26 @@ public final class TopicReader {
    */
   public static <K, V> long read(Map<String, Object> clientProps, String topic, Map<TopicPartition, Long> from,
       Deserializer<K> kd, Deserializer<V> vd, Duration timeout, Consumer<ConsumerRecord<K, V>> each) {
+    long[] n = {0};
+    readOn(clientProps, topic, from, kd, vd, timeout, r -> {
+      each.accept(r);
+      n[0]++;
+    });
+    return n[0];
+  }
+
+  /**
+   * As {@link #read}, and returns where the next read of the topic starts (the end this one stopped
+   * at, per partition) — for a caller that follows a topic by reading only what was committed since.
+   */
+  public static <K, V> Map<TopicPartition, Long> readOn(Map<String, Object> clientProps, String topic,
+      Map<TopicPartition, Long> from, Deserializer<K> kd, Deserializer<V> vd, Duration timeout,
+      Consumer<ConsumerRecord<K, V>> each) {
     Map<String, Object> p = new HashMap<>(clientProps);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    long n = 0;
     try (KafkaConsumer<K, V> c = new KafkaConsumer<>(p, kd, vd)) {
       List<TopicPartition> tps = new ArrayList<>();
       c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
@@ -44,14 +58,11 @@ public final class TopicReader {
           throw new IllegalStateException("timed out after " + timeout + " reading " + topic);
         }
         for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
-          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-            each.accept(r);
-            n++;
-          }
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) each.accept(r);
         }
       }
+      return end;
     }
-    return n;
   }
 
   /**

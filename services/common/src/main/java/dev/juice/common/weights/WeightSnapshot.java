@@ -40,17 +40,19 @@ public final class WeightSnapshot {
   }
 
   /**
-   * Re-reads the topic every {@code every} until the newest version of {@code model} satisfies
-   * {@code done}; each newest version seen is passed to {@code done}. Returns it, or null once
-   * {@code running} turns false or {@code timeout} passes.
+   * Follows the topic every {@code every} (reading only what was committed since the last look) until
+   * the newest version of {@code model} satisfies {@code done}; each newest version seen is passed to
+   * {@code done}. Returns it, or null once {@code running} turns false or {@code timeout} passes.
    */
   public static Loaded await(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic, String model,
       java.util.function.Predicate<Loaded> done, Duration every, Duration timeout, java.util.function.BooleanSupplier running)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Follower f = new Follower(registry);
     while (running.getAsBoolean() && System.nanoTime() < deadline) {
-      var latest = read(clientProps, registry, topic, Duration.ofMinutes(2)).latest(model);
-      if (latest.isPresent() && done.test(latest.get())) return latest.get();
+      f.poll(clientProps, topic, Duration.ofMinutes(2)); // only what was committed since the previous poll
+      Loaded latest = f.newest.get(model);
+      if (latest != null && done.test(latest)) return latest;
       Thread.sleep(every.toMillis());
     }
     return null;
@@ -58,25 +60,43 @@ public final class WeightSnapshot {
 
   public static WeightSnapshot read(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
       Duration timeout) {
-    Map<String, TreeMap<Long, Map<Integer, byte[]>>> chunks = new HashMap<>();
-    Map<String, Loaded> newest = new HashMap<>();
-    TopicReader.read(clientProps, topic, Map.of(), new StringDeserializer(),
-        AvroDeserializer.<SpecificRecord>specificByWriterSchema(registry), timeout, r -> {
-          if (r.value() instanceof WeightChunk c) {
-            ByteBuffer data = c.getData();
-            byte[] bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
-            chunks.computeIfAbsent(c.getModel(), k -> new TreeMap<>())
-                .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
-          } else if (r.value() instanceof ModelManifest m) {
-            Map<Integer, byte[]> parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
-            byte[] blob = assemble(m, parts);
-            Loaded prev = newest.get(m.getModel());
-            if (blob != null && (prev == null || prev.version() < m.getVersion())) newest.put(m.getModel(), new Loaded(m, blob));
-            chunks.getOrDefault(m.getModel(), new TreeMap<>()).headMap(m.getVersion(), true).clear();
-          }
-        });
-    return new WeightSnapshot(newest);
+    Follower f = new Follower(registry);
+    f.poll(clientProps, topic, timeout);
+    return new WeightSnapshot(f.newest);
+  }
+
+  /**
+   * Reads a weights topic in steps, each from where the previous one ended: chunks wait for their
+   * manifest, a manifest whose chunks are all there and match its sha256 becomes the model's newest
+   * version if it is newer, and chunks up to a manifested version are dropped.
+   */
+  private static final class Follower {
+    private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> chunks = new HashMap<>();
+    private final Map<String, Loaded> newest = new HashMap<>();
+    private final org.apache.kafka.common.serialization.Deserializer<SpecificRecord> values;
+    private Map<org.apache.kafka.common.TopicPartition, Long> next = Map.of();
+
+    Follower(SchemaRegistryClient registry) {
+      this.values = AvroDeserializer.specificByWriterSchema(registry);
+    }
+
+    void poll(Map<String, Object> clientProps, String topic, Duration timeout) {
+      next = TopicReader.readOn(clientProps, topic, next, new StringDeserializer(), values, timeout, r -> {
+        if (r.value() instanceof WeightChunk c) {
+          ByteBuffer data = c.getData();
+          byte[] bytes = new byte[data.remaining()];
+          data.duplicate().get(bytes);
+          chunks.computeIfAbsent(c.getModel(), k -> new TreeMap<>())
+              .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
+        } else if (r.value() instanceof ModelManifest m) {
+          Map<Integer, byte[]> parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
+          byte[] blob = assemble(m, parts);
+          Loaded prev = newest.get(m.getModel());
+          if (blob != null && (prev == null || prev.version() < m.getVersion())) newest.put(m.getModel(), new Loaded(m, blob));
+          chunks.getOrDefault(m.getModel(), new TreeMap<>()).headMap(m.getVersion(), true).clear();
+        }
+      });
+    }
   }
 
   /** The blob when every chunk is there and the sha256 matches; null otherwise. */
