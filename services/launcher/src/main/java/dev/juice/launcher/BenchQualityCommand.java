@@ -1,5 +1,7 @@
 package dev.juice.launcher;
 
+import static dev.juice.evaluator.EvaluatorService.orDash;
+
 import ai.djl.ndarray.NDManager;
 import dev.juice.common.Hashing;
 import dev.juice.datasets.Benchmark;
@@ -53,7 +55,7 @@ final class BenchQualityCommand implements Callable<Integer> {
 
   @Option(names = "--first-seed", defaultValue = "1",
       description = "First seed: runs seeds K..K+N-1, so seeds can run as separate processes and be combined with "
-          + "`juice bench merge` (default: ${DEFAULT-VALUE}).")
+          + "`juice bench quality --merge` (default: ${DEFAULT-VALUE}).")
   long firstSeed;
 
   @Option(names = "--quick", description = "CI-sized: tiny model, 400 train sentences, 32 held-out prompts, T = 2 (under 3 minutes).")
@@ -112,11 +114,11 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (seeds < 1 || firstSeed < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds and --first-seed must be at least 1");
+    if (merge != null) return merge();
     System.setProperty("java.awt.headless", "true");
     long t0 = System.nanoTime();
     GoldReward gold = new GoldReward();
     Evaluation eval = new Evaluation(gold, WordList.bundled());
-    if (merge != null) return merge();
     QualityReport q = new QualityReport();
     List<QualityReport.Row> rows = q.rows;
     boolean serTable = only.contains("ser") || only.contains("ser-rft");
@@ -271,7 +273,7 @@ final class BenchQualityCommand implements Callable<Integer> {
         learner.run(pairs, heldOut, Progress.NONE, l -> {
           if (serShares.contains(share)) out.add(new QualityReport.SerRow(rho, share, seed, l));
           System.out.printf("  SER s=%-5s loop %d: kept %d + %d, precision %s, held-out accuracy %.3f, reward %+.2f ± %.2f%n",
-              QualityReport.pct(share), l.loop(), l.keptStatus1(), l.keptStatus2(), Double.isNaN(l.precision()) ? "—" : String.format("%.3f", l.precision()),
+              QualityReport.pct(share), l.loop(), l.keptStatus1(), l.keptStatus2(), orDash("%.3f", l.precision()),
               l.heldOutAccuracy(), l.rewardMean(), l.rewardStd());
         });
         if (share == serRftShare) forRft = WeightsCodec.encode(rm);
