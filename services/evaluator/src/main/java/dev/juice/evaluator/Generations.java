@@ -2,7 +2,7 @@ package dev.juice.evaluator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.PolicyModel;
 import dev.juice.model.Sampler;
 import dev.juice.model.pipeline.RolloutSampler;
@@ -37,7 +37,7 @@ public final class Generations {
 
   public static void sample(PolicyModel policy, PolicyModel reference, List<String> prompts, int samplesPerPrompt,
       int maxNewTokens, float temperature, long seed, Consumer<Row> each) {
-    CharTokenizer tok = policy.tokenizer();
+    BpeTokenizer tok = policy.tokenizer();
     int ctx = policy.config().contextLength();
     int rows = prompts.size() * samplesPerPrompt;
     Sampler.Options options = new Sampler.Options(RolloutSampler.maxNewTokens(ctx, maxNewTokens), temperature, 0, true);
@@ -52,8 +52,8 @@ public final class Generations {
       Sampler.Generation g = Sampler.generate(policy, reference, ps, seeds, options);
       for (int r = from; r < to; r++) {
         int[] resp = g.responses()[r - from];
-        int n = resp.length > 0 && resp[resp.length - 1] == CharTokenizer.EOS ? resp.length - 1 : resp.length;
-        each.accept(new Row(r / samplesPerPrompt, r % samplesPerPrompt, tok.decode(Arrays.copyOf(resp, n)), seeds[r - from],
+        int n = resp.length > 0 && resp[resp.length - 1] == tok.eos() ? resp.length - 1 : resp.length;
+        each.accept(new Row(r / samplesPerPrompt, r % samplesPerPrompt, tok.decodeResponse(Arrays.copyOf(resp, n)), seeds[r - from],
             g.logProbs()[r - from], g.referenceLogProbs() == null ? Double.NaN : g.referenceLogProbs()[r - from]));
       }
     }

@@ -11,7 +11,8 @@ import dev.juice.common.kafka.TopicReader;
 import dev.juice.common.weights.WeightPublisher;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.algo.BaseModels;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.Engines;
 import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
@@ -86,17 +87,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
           Duration.ofMinutes(5), false);
       second.close();
       Engines.pytorch();
-      CharTokenizer tok = CharTokenizer.fit(text);
-      ModelConfig cfg = switch (preset) {
-        case "tiny" -> ModelConfig.tiny(tok.vocabSize()).withContext(160);
-        case "large" -> ModelConfig.large(tok.vocabSize());
-        default -> ModelConfig.small(tok.vocabSize());
-      };
       byte[] baseBlob;
-      try (NDManager root = Engines.newManager(); PolicyModel b = new PolicyModel(cfg, tok, root, seed)) {
+      try (NDManager root = Engines.newManager();
+           PolicyModel b = BaseModels.pretrain(text, preset, BaseModels.defaultVocab(preset), TrainConfig.pretrain(seed).withEpochs(1),
+               Progress.NONE, root)) {
+        ModelConfig cfg = b.config();
+        BpeTokenizer tok = b.tokenizer();
         System.out.printf("workload: IRFT T=%d on %d demonstrations, %s model (%,d parameters), seed %d%n", stages,
             demoList.size(), preset, b.parameterCount(), seed);
-        Trainers.pretrain(b, text, TrainConfig.pretrain(seed).withEpochs(1), Progress.NONE);
         baseBlob = WeightsCodec.encode(b);
         // warm-up: first generations and shapes in a process are slow; neither side should pay for them
         LocalPipeline.run(base.withStages(1).withTraining(base.sft().withEpochs(1), base.policy().withEpochs(1), base.reward()),

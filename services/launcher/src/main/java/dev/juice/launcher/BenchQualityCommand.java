@@ -11,7 +11,10 @@ import dev.juice.datasets.UciSentiment;
 import dev.juice.evaluator.Evaluation;
 import dev.juice.evaluator.GoldReward;
 import dev.juice.evaluator.WordList;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.algo.BaseModels;
+import dev.juice.model.hf.BundledBase;
+import dev.juice.model.hf.HfCheckpoint;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.Engines;
 import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
@@ -132,23 +135,16 @@ final class BenchQualityCommand implements Callable<Integer> {
       List<Preference> heldPrefs = preferences(split.heldOut(), 1.0, seed);
       byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
-      CharTokenizer tok = CharTokenizer.fit(text);
-      ModelConfig cfg = quick ? ModelConfig.tiny(tok.vocabSize()).withContext(160) : ModelConfig.small(tok.vocabSize());
       int maxNew = quick ? 40 : 80;
-      System.out.printf("seed %d: %d train sentences, %d held-out prompts × 4 samples, %s model%n", seed, train.size(),
-          prompts.size(), quick ? "tiny" : "small");
-      try (NDManager root = Engines.newManager(); PolicyModel base = new PolicyModel(cfg, tok, root, seed)) {
-        long tb = System.nanoTime();
-        Path baseFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + "base-s" + seed + ".weights");
-        if (baseFile != null && Files.exists(baseFile)) {
-          WeightsCodec.loadInto(base, Files.readAllBytes(baseFile));
-        } else {
-          Trainers.pretrain(base, text, quick ? TrainConfig.pretrain(seed).withEpochs(1) : TrainConfig.pretrain(seed), Progress.NONE);
-          if (baseFile != null) {
-            Files.createDirectories(cache);
-            Files.write(baseFile, WeightsCodec.encode(base));
-          }
-        }
+      System.out.printf("seed %d: %d train sentences, %d held-out prompts × 4 samples, %s base%n", seed, train.size(),
+          prompts.size(), quick ? "tiny (pre-trained here)" : "bundled English");
+      long tb = System.nanoTime();
+      try (NDManager root = Engines.newManager();
+           PolicyModel base = quick
+               ? BaseModels.pretrain(text, "tiny", BaseModels.defaultVocab("tiny"), TrainConfig.pretrain(seed).withEpochs(1), Progress.NONE, root)
+               : HfCheckpoint.loadPolicy(BundledBase.directory(), root)) {
+        ModelConfig cfg = base.config();
+        BpeTokenizer tok = base.tokenizer();
         Evaluation.Result baseEval = eval.evaluate(base, base, prompts, 4, maxNew, seed, null);
         rows.add(new QualityReport.Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
         byte[] baseBlob = WeightsCodec.encode(base);

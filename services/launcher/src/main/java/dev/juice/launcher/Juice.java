@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ReplayCommand.class,
       GenerateCommand.class,
+      PretrainCommand.class,
       StatusCommand.class,
       TopicsCommand.class,
       K8sCommand.class,

@@ -15,9 +15,10 @@ import dev.juice.datasets.Benchmark;
 import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
-import dev.juice.model.CharTokenizer;
 import dev.juice.model.Engines;
-import dev.juice.model.ModelConfig;
+import dev.juice.model.algo.BaseModels;
+import dev.juice.model.hf.BundledBase;
+import dev.juice.model.hf.HfCheckpoint;
 import dev.juice.model.PolicyModel;
 import dev.juice.model.WeightsCodec;
 import dev.juice.model.algo.Example;
@@ -58,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "A smoke run: tiny model, 240 sentences, T = 2 (about a minute).")
   boolean quick;
 
-  @Option(names = "--preset", defaultValue = "small", description = "Model size: small (≈0.8 M) or large (≈5 M) (default: ${DEFAULT-VALUE}).")
-  String preset;
+  @Option(names = "--model", paramLabel = "DIR", description = "Base model: a Hugging Face GPT-2 checkpoint directory "
+      + "(config.json, model.safetensors, tokenizer.json) instead of the bundled English base (e.g. one made by juice pretrain).")
+  Path model;
 
   @Mixin AlgorithmOptions algo;
 
@@ -176,51 +178,29 @@ final class RunCommand implements Callable<Integer> {
       }
 
       var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
-      List<String> sentences = new ArrayList<>();
-      List<String> tokenizerText = new ArrayList<>();
-      if (demonstrations == null) {
-        sentences.addAll(train.stream().map(Sentence::text).toList());
-        tokenizerText.addAll(sentences);
-      } else { // the user's own task: the base model learns the language of the accepted demonstrations
-        try (DemoFeed feed = new DemoFeed(stack.clientProps(), registry, stack.topics().names().demonstrations())) {
-          feed.catchUp(Duration.ofMinutes(2));
-          feed.all().forEach(d -> sentences.add(d.prompt() + " " + d.response()));
-        }
-        tokenizerText.addAll(sentences);
-      }
-      if (!rawPrefs.isEmpty()) {
-        try (PreferenceFeed feed = new PreferenceFeed(stack.clientProps(), registry, stack.topics().names().preferences())) {
-          feed.catchUp(Duration.ofMinutes(2));
-          feed.all().forEach(p -> tokenizerText.add(p.prompt() + " " + p.a() + " " + p.b()));
-        }
-      }
-      CharTokenizer tok = CharTokenizer.fit(tokenizerText);
-      ModelConfig cfg = quick ? ModelConfig.tiny(tok.vocabSize()).withContext(160)
-          : preset.equals("large") ? ModelConfig.large(tok.vocabSize()) : ModelConfig.small(tok.vocabSize());
       Engines.pytorch();
       double baseNll;
       try (NDManager root = Engines.newManager();
-           PolicyModel base = new PolicyModel(cfg, tok, root, seed);
+           PolicyModel base = baseModel(train, root, seed);
            WeightPublisher weights = new WeightPublisher(stack.clientProps(), registry, stack.topics().names().weights(),
                run, stack.topics().names().groupId("launcher"));
            MetricsPublisher metrics = new MetricsPublisher(stack.clientProps(), registry, stack.topics().names().metrics(),
                run, "launcher", "")) {
-        System.out.printf("base: %,d parameters (%s), %d training sentences; %d demonstrations, %d held out%n",
-            base.parameterCount(), quick ? "tiny" : preset, sentences.size(), s.accepted(), heldOutDemos.size());
         long tb = System.nanoTime();
-        TrainConfig pre = quick ? TrainConfig.pretrain(seed).withEpochs(1) : TrainConfig.pretrain(seed);
-        double loss;
-        try (ProgressBars bars = new ProgressBars(true)) {
-          loss = Trainers.pretrain(base, sentences, pre, bars);
-        }
+        double realWords = PretrainCommand.realWordShare(base, quick ? 16 : 128, seed);
+        System.out.printf("base: %s, %,d parameters, %,d BPE tokens; real-word share of temperature-1 samples %.3f; "
+            + "%d demonstrations, %d held out%n", baseSource, base.parameterCount(), base.tokenizer().vocabSize(), realWords,
+            s.accepted(), heldOutDemos.size());
         byte[] blob = WeightsCodec.encode(base);
-        weights.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of("loss", loss)), blob);
-        Files.write(dir.resolve("base.weights"), blob);
+        weights.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of("realWordShare", realWords)), blob);
         baseNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(base, heldOutDemos);
-        if (!heldOutDemos.isEmpty()) metrics.publish("heldout.response_nll_per_char", baseNll, 0, null, Map.of("phase", "base"));
+        if (!heldOutDemos.isEmpty()) metrics.publish("heldout.response_nll_per_token", baseNll, 0, null, Map.of("phase", "base"));
         double secs = (System.nanoTime() - tb) / 1e9;
-        table.append(String.format("| base (pre-train) | — | %.4f | — | — | %.0f |%n", loss, secs));
-        phases.addObject().put("phase", "base").put("loss", loss).put("heldOutNllPerChar", baseNll).put("seconds", secs);
+        table.append(String.format("| base (%s) | — | — | — | — | %.0f |%n", baseSource, secs));
+        table.append(String.format("%nBase model: %s, %,d parameters, real-word share of temperature-1 samples %.3f (gate >= 0.90: %s)%n%n",
+            baseSource, base.parameterCount(), realWords, realWords >= 0.90 ? "pass" : "FAIL"));
+        phases.addObject().put("phase", "base").put("source", baseSource).put("realWordShare", realWords)
+            .put("heldOutNllPerToken", baseNll).put("seconds", secs);
       }
 
       dev.juice.evaluator.EvaluatorService evaluator = null;
@@ -237,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
             promptsFile, quick ? 32 : 128, 4, seed, dir.resolve("eval"), true, goldReward));
       }
       RunDriver.Outcome o = externalServices ? awaitFinal(stack, registry)
-          : RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : preset, false, true);
+          : RunDriver.run(stack, run, c, workers.samplers, workers.scorers, quick ? "tiny" : "small", false, true);
       for (RunDriver.Row r : o.rows()) {
         table.append(String.format("| %s | v%d | %s | %s | %d | %.0f |%n", r.phase(), r.version(),
             Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss()), r.pairs() == 0 ? "—" : r.pairs(), r.dropped(), r.seconds()));
@@ -272,12 +252,12 @@ final class RunCommand implements Callable<Integer> {
         sftNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(sft, heldOutDemos);
         finalNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(fin, heldOutDemos);
       }
-      report.put("heldOutNllPerChar", Json.mapper().createObjectNode().put("base", baseNll).put("sft", sftNll)
+      report.put("heldOutNllPerToken", Json.mapper().createObjectNode().put("base", baseNll).put("sft", sftNll)
           .put(c.algorithm().label(), finalNll));
       report.put("finalPolicyVersion", o.result().version()).put("finalSha256", o.result().sha256())
           .put("droppedStale", o.result().droppedStale()).put("pipelineSeconds", o.seconds());
       if (!heldOutDemos.isEmpty()) {
-        table.append(String.format("%nHeld-out response NLL/char (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
+        table.append(String.format("%nHeld-out response NLL/token (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
             heldOutDemos.size(), baseNll, sftNll, c.algorithm().label(), finalNll));
       }
       table.append(String.format("Final policy v%d, sha256 %s%n", o.result().version(), o.result().sha256()));
@@ -303,6 +283,24 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private String evalText = "";
+  private String baseSource = "";
+
+  /** --model DIR, else (--quick) a tiny base pre-trained here on the training sentences, else the bundled English base. */
+  private PolicyModel baseModel(List<Sentence> train, NDManager root, long seed) throws java.io.IOException {
+    if (model != null) {
+      baseSource = model.toString();
+      return HfCheckpoint.loadPolicy(model, root);
+    }
+    if (quick) {
+      baseSource = "tiny, pre-trained here";
+      List<String> text = train.stream().map(Sentence::text).toList();
+      try (ProgressBars bars = new ProgressBars(true)) {
+        return BaseModels.pretrain(text, "tiny", BaseModels.defaultVocab("tiny"), TrainConfig.pretrain(seed).withEpochs(1), bars, root);
+      }
+    }
+    baseSource = "bundled English base";
+    return HfCheckpoint.loadPolicy(BundledBase.directory(), root);
+  }
 
   /** With --external-services: waits until the policy-trainer (elsewhere) publishes the run's final version. */
   private RunDriver.Outcome awaitFinal(LocalStack stack, RestSchemaRegistryClient registry) throws InterruptedException {

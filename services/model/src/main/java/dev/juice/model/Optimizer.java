@@ -32,11 +32,24 @@ public final class Optimizer {
    * @param clipNorm clip gradients to this global L2 norm (0 = off)
    */
   public Optimizer(Transformer model, float lr, float weightDecay, float clipNorm) {
+    this(model, Tracker.fixed(lr), weightDecay, clipNorm);
+  }
+
+  /** With a learning-rate schedule (DJL's trackers, e.g. {@link #warmupCosine}). */
+  public Optimizer(Transformer model, Tracker lr, float weightDecay, float clipNorm) {
     this.model = model;
     this.clipNorm = clipNorm;
     this.adam = ai.djl.training.optimizer.Optimizer.adamW()
-        .optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(weightDecay).build();
+        .optLearningRateTracker(lr).optWeightDecays(weightDecay).build();
     model.setTrainable(true);
+  }
+
+  /** Linear warm-up over {@code warmup} steps, then cosine decay to lr/10 at {@code total} steps (nanoGPT's schedule). */
+  public static Tracker warmupCosine(float lr, int warmup, int total) {
+    Tracker cosine = ai.djl.training.tracker.CosineTracker.builder().setBaseValue(lr).optFinalValue(lr / 10)
+        .setMaxUpdates(Math.max(1, total - warmup)).build();
+    return ai.djl.training.tracker.WarmUpTracker.builder().setMainTracker(cosine).optWarmUpSteps(Math.max(1, warmup))
+        .optWarmUpBeginValue(lr / 100).build();
   }
 
   public long steps() {

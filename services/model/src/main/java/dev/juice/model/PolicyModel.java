@@ -2,22 +2,28 @@ package dev.juice.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Random;
+import dev.juice.model.text.BpeTokenizer;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The policy language model: the trunk plus an output projection to next-token logits. */
+/**
+ * The policy language model (Hugging Face's GPT2LMHeadModel): the trunk plus next-token logits from
+ * the token embedding itself (GPT-2's tied {@code lm_head}).
+ */
 public final class PolicyModel extends Transformer {
-  private final CharTokenizer tokenizer;
+  private final BpeTokenizer tokenizer;
 
-  public PolicyModel(ModelConfig config, CharTokenizer tokenizer, NDManager parent, long seed) {
+  public PolicyModel(ModelConfig config, BpeTokenizer tokenizer, NDManager parent, long seed) {
     super(config, parent, seed);
-    if (config.vocabSize() != tokenizer.vocabSize()) {
-      throw new IllegalArgumentException("config vocab " + config.vocabSize() + " != tokenizer vocab " + tokenizer.vocabSize());
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens, the model's embedding only "
+          + config.vocabSize() + " rows (vocab_size)");
     }
     this.tokenizer = tokenizer;
-    add("lm_head.w", normal(new Random(seed ^ 0x5DEECE66DL), 0.02, config.embedDim(), config.vocabSize()));
   }
 
-  public CharTokenizer tokenizer() {
+  @Override
+  public BpeTokenizer tokenizer() {
     return tokenizer;
   }
 
@@ -34,10 +40,10 @@ public final class PolicyModel extends Transformer {
    */
   public double[] score(int[][] prompts, int[][] responses) {
     double[] out = new double[prompts.length];
-    java.util.List<Integer> rows = new java.util.ArrayList<>();
+    List<Integer> rows = new ArrayList<>();
     for (int i = 0; i < prompts.length; i++) if (responses[i].length > 0) rows.add(i);
     if (rows.isEmpty()) return out;
-    SequenceBatch batch = SequenceBatch.of(rows.stream().map(i -> prompts[i]).toArray(int[][]::new),
+    SequenceBatch batch = SequenceBatch.of(tokenizer.bos(), rows.stream().map(i -> prompts[i]).toArray(int[][]::new),
         rows.stream().map(i -> responses[i]).toArray(int[][]::new), config().contextLength());
     try (NDManager s = manager().newSubManager()) {
       float[] lp = sequenceLogProbs(batch, s).toFloatArray();
@@ -46,8 +52,9 @@ public final class PolicyModel extends Transformer {
     return out;
   }
 
-  /** (B, T) tokens -> (B, T, V) next-token logits. */
+  /** (B, T) tokens -> (B, T, V) next-token logits; the output projection is the token embedding (tied). */
   public NDArray logits(NDArray tokens, KvCache cache) {
-    return hidden(tokens, cache).matMul(p("lm_head.w"));
+    NDArray h = hidden(tokens, cache); // (B, T, C)
+    return h.matMul(transposed("wte.weight", h.getManager())); // (B, T, C) x (C, V) -> (B, T, V)
   }
 }

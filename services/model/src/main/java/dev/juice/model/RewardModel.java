@@ -3,20 +3,21 @@ package dev.juice.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.juice.model.text.BpeTokenizer;
 import java.util.Random;
 
 /**
- * The reward model: the same trunk plus a scalar head read at the last token of each sequence
- * (the EOS that closes the response). Initialised from a policy's trunk, as in the papers.
+ * The reward model (Hugging Face's GPT2ForSequenceClassification with one label): the same trunk plus
+ * a scalar head {@code score.weight} (1, C), no bias, read at the last token of each sequence (the
+ * token before the EOS that closes the response). Initialised from a policy's trunk, as in the papers.
  */
 public final class RewardModel extends Transformer {
-  private final CharTokenizer tokenizer;
+  private final BpeTokenizer tokenizer;
 
-  public RewardModel(ModelConfig config, CharTokenizer tokenizer, NDManager parent, long seed) {
+  public RewardModel(ModelConfig config, BpeTokenizer tokenizer, NDManager parent, long seed) {
     super(config, parent, seed);
     this.tokenizer = tokenizer;
-    add("value.w", normal(new Random(seed ^ 0x2545F4914F6CDD1DL), 0.02, config.embedDim(), 1));
-    add("value.b", zeros(1));
+    add("score.weight", normal(new Random(seed ^ 0x2545F4914F6CDD1DL), 0.02, 1, config.embedDim()));
   }
 
   /** A reward model whose trunk starts as a copy of the policy's. */
@@ -26,7 +27,8 @@ public final class RewardModel extends Transformer {
     return rm;
   }
 
-  public CharTokenizer tokenizer() {
+  @Override
+  public BpeTokenizer tokenizer() {
     return tokenizer;
   }
 
@@ -43,6 +45,6 @@ public final class RewardModel extends Transformer {
     NDArray pick = lastIndex.oneHot((int) t, DataType.FLOAT32).reshape(b, 1, t);
     NDArray last = pick.matMul(h).reshape(b, config.embedDim());
     // (B, C) x (C, 1) -> (B)
-    return last.matMul(p("value.w")).add(p("value.b")).reshape(b);
+    return last.matMul(transposed("score.weight", h.getManager())).reshape(b);
   }
 }

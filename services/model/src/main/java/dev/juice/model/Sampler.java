@@ -3,6 +3,7 @@ package dev.juice.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.juice.model.text.BpeTokenizer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -53,13 +54,14 @@ public final class Sampler {
    */
   public static Generation generate(PolicyModel model, PolicyModel reference, int[][] prompts, long[] seeds, Options o) {
     int b = prompts.length;
+    BpeTokenizer tok = model.tokenizer();
     int ctx = model.config().contextLength();
     int v = model.config().vocabSize();
     int[][] seq = new int[b][];
     int minLen = Integer.MAX_VALUE;
     for (int i = 0; i < b; i++) {
       seq[i] = new int[ctx];
-      seq[i][0] = CharTokenizer.BOS;
+      seq[i][0] = tok.bos();
       System.arraycopy(prompts[i], 0, seq[i], 1, prompts[i].length);
       minLen = Math.min(minLen, prompts[i].length + 1);
       if (prompts[i].length + 1 >= ctx) throw new IllegalArgumentException("prompt " + i + " fills the context");
@@ -85,14 +87,14 @@ public final class Sampler {
             next[i] = seq[i][pos]; // still inside this row's prompt: teacher-force
             anyActive = true;
           } else if (!done[i] && produced[i] < o.maxNewTokens()) {
-            int t = pick(logits, i * v, v, o, rnd[i]);
+            int t = pick(logits, i * v, v, o, rnd[i], tok);
             logProb[i] += logSoftmaxAt(logits, i * v, v, t);
             out[i][produced[i]++] = t;
             next[i] = t;
-            if (t == CharTokenizer.EOS) done[i] = true;
+            if (t == tok.eos()) done[i] = true;
             anyActive |= !done[i] && produced[i] < o.maxNewTokens();
           } else {
-            next[i] = CharTokenizer.PAD;
+            next[i] = tok.pad();
           }
           seq[i][pos] = next[i];
         }
@@ -131,35 +133,41 @@ public final class Sampler {
     }
   }
 
-  /** PAD and BOS are never generated: they mark structure, not text. */
-  private static boolean allowed(int token) {
-    return token != CharTokenizer.PAD && token != CharTokenizer.BOS;
-  }
-
-  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd) {
+  /**
+   * One token from a row's logits. PAD and BOS are never generated (they mark structure, not text),
+   * nor ids past the tokenizer's vocabulary (rows a checkpoint may pad its embedding with).
+   */
+  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd, BpeTokenizer tok) {
+    int vocab = Math.min(v, tok.vocabSize());
+    boolean[] allowed = new boolean[v];
+    int nAllowed = 0;
+    for (int j = 0; j < vocab; j++) {
+      allowed[j] = tok.generable(j);
+      if (allowed[j]) nAllowed++;
+    }
     if (o.temperature() <= 0) {
       int best = -1;
       for (int j = 0; j < v; j++) {
-        if (allowed(j) && (best < 0 || logits[off + j] > logits[off + best])) best = j;
+        if (allowed[j] && (best < 0 || logits[off + j] > logits[off + best])) best = j;
       }
       return best;
     }
     float cutoff = Float.NEGATIVE_INFINITY;
-    if (o.topK() > 0 && o.topK() < v - 2) {
-      float[] kept = new float[v - 2];
+    if (o.topK() > 0 && o.topK() < nAllowed) {
+      float[] kept = new float[nAllowed];
       int n = 0;
-      for (int j = 0; j < v; j++) if (allowed(j)) kept[n++] = logits[off + j];
+      for (int j = 0; j < v; j++) if (allowed[j]) kept[n++] = logits[off + j];
       Arrays.sort(kept);
       cutoff = kept[kept.length - o.topK()];
     }
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < v; j++) {
-      if (allowed(j) && logits[off + j] >= cutoff) max = Math.max(max, logits[off + j] / o.temperature());
+      if (allowed[j] && logits[off + j] >= cutoff) max = Math.max(max, logits[off + j] / o.temperature());
     }
     double sum = 0;
     double[] w = new double[v];
     for (int j = 0; j < v; j++) {
-      if (allowed(j) && logits[off + j] >= cutoff) {
+      if (allowed[j] && logits[off + j] >= cutoff) {
         w[j] = Math.exp(logits[off + j] / o.temperature() - max);
         sum += w[j];
       }
@@ -170,7 +178,7 @@ public final class Sampler {
       if (u < 0 && w[j] > 0) return j;
     }
     for (int j = v - 1; j >= 0; j--) if (w[j] > 0) return j;
-    return CharTokenizer.EOS;
+    return tok.eos();
   }
 
   static double logSoftmaxAt(float[] logits, int off, int v, int t) {

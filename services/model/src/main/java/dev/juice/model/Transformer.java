@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import dev.juice.model.text.BpeTokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,14 +17,16 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A pre-LN GPT decoder trunk (token + learned position embeddings, causal self-attention, GELU MLP,
- * final LayerNorm) written with NDArray ops. Parameters live in the model's own manager in a fixed
- * order; every op is written input-first ({@code x.matMul(W)}) so results attach to the caller's
- * per-step manager, and scalars are multiplied as NDArrays created in that manager (DJL's
- * {@code mul(Number)} hands autograd a freed temporary — PLATFORM_NOTES.md). Embedding lookups are
- * one-hot matrix products for the same reason.
+ * The GPT-2 decoder trunk (token + learned position embeddings, pre-LN causal self-attention, GELU
+ * MLP, final LayerNorm) written with NDArray ops. Parameters carry Hugging Face GPT-2's names and
+ * layouts ({@code h.N.attn.c_attn.weight} is Conv1D's (in, out)), so a checkpoint maps onto them
+ * one to one. Parameters live in the model's own manager in a fixed order; every op is written
+ * input-first ({@code x.matMul(W)}) so results attach to the caller's per-step manager, and scalars
+ * are multiplied as NDArrays created in that manager (DJL's {@code mul(Number)} hands autograd a
+ * freed temporary, which silently corrupts gradients). Embedding lookups use the native embedding op
+ * with index arrays made in the step's manager.
  */
-public class Transformer implements AutoCloseable {
+public abstract class Transformer implements AutoCloseable {
   protected final ModelConfig config;
   protected final NDManager manager;
   protected final Map<String, NDArray> params = new LinkedHashMap<>();
@@ -35,26 +39,29 @@ public class Transformer implements AutoCloseable {
     int d = config.embedDim();
     double std = 0.02;
     double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers()); // GPT-2: scaled residual projections
-    add("wte", normal(rnd, std, config.vocabSize(), d));
-    add("wpe", normal(rnd, std, config.contextLength(), d));
+    add("wte.weight", normal(rnd, std, config.vocabSize(), d));
+    add("wpe.weight", normal(rnd, 0.01, config.contextLength(), d));
     for (int l = 0; l < config.numLayers(); l++) {
-      String p = "h" + l + ".";
-      add(p + "ln1.g", ones(d));
-      add(p + "ln1.b", zeros(d));
-      add(p + "attn.w", normal(rnd, std, d, 3 * d));
-      add(p + "attn.b", zeros(3 * d));
-      add(p + "proj.w", normal(rnd, residualStd, d, d));
-      add(p + "proj.b", zeros(d));
-      add(p + "ln2.g", ones(d));
-      add(p + "ln2.b", zeros(d));
-      add(p + "fc.w", normal(rnd, std, d, 4 * d));
-      add(p + "fc.b", zeros(4 * d));
-      add(p + "fcproj.w", normal(rnd, residualStd, 4 * d, d));
-      add(p + "fcproj.b", zeros(d));
+      String p = "h." + l + ".";
+      add(p + "ln_1.weight", ones(d));
+      add(p + "ln_1.bias", zeros(d));
+      add(p + "attn.c_attn.weight", normal(rnd, std, d, 3 * d));
+      add(p + "attn.c_attn.bias", zeros(3 * d));
+      add(p + "attn.c_proj.weight", normal(rnd, residualStd, d, d));
+      add(p + "attn.c_proj.bias", zeros(d));
+      add(p + "ln_2.weight", ones(d));
+      add(p + "ln_2.bias", zeros(d));
+      add(p + "mlp.c_fc.weight", normal(rnd, std, d, 4 * d));
+      add(p + "mlp.c_fc.bias", zeros(4 * d));
+      add(p + "mlp.c_proj.weight", normal(rnd, residualStd, 4 * d, d));
+      add(p + "mlp.c_proj.bias", zeros(d));
     }
-    add("lnf.g", ones(d));
-    add("lnf.b", zeros(d));
+    add("ln_f.weight", ones(d));
+    add("ln_f.bias", zeros(d));
   }
+
+  /** The vocabulary the model was trained with; it travels with the weights. */
+  public abstract BpeTokenizer tokenizer();
 
   public ModelConfig config() {
     return config;
@@ -128,29 +135,29 @@ public class Transformer implements AutoCloseable {
     if (offset + t > config.contextLength()) {
       throw new IllegalArgumentException("sequence of " + (offset + t) + " tokens exceeds the context of " + config.contextLength());
     }
-    // (B, T) -> (B, T, V) -> (B, T, C)
-    NDArray x = tokens.oneHot(config.vocabSize(), DataType.FLOAT32).matMul(p("wte"));
+    // (B, T) -> (B, T, C)
+    NDArray x = embed(tokens, p("wte.weight"));
     int[] pos = new int[t];
     for (int i = 0; i < t; i++) pos[i] = offset + i;
-    // (T) -> (T, ctx) -> (T, C), broadcast over B
-    x = x.add(m.create(pos).oneHot(config.contextLength(), DataType.FLOAT32).matMul(p("wpe")));
+    // (T) -> (T, C), broadcast over B
+    x = x.add(embed(m.create(pos), p("wpe.weight")));
     NDArray mask = t > 1 ? m.create(causalMask(t, offset), new Shape(t, offset + t)) : null;
     NDArray scale = m.create((float) (1.0 / Math.sqrt(config.headDim())));
     for (int l = 0; l < config.numLayers(); l++) {
-      String pre = "h" + l + ".";
-      x = x.add(attention(layerNorm(x, pre + "ln1"), pre, l, cache, mask, scale, b, t));
-      NDArray h = Activation.gelu(layerNorm(x, pre + "ln2").matMul(p(pre + "fc.w")).add(p(pre + "fc.b")));
-      x = x.add(h.matMul(p(pre + "fcproj.w")).add(p(pre + "fcproj.b")));
+      String pre = "h." + l + ".";
+      x = x.add(attention(layerNorm(x, pre + "ln_1"), pre, l, cache, mask, scale, b, t));
+      NDArray h = gelu(layerNorm(x, pre + "ln_2").matMul(p(pre + "mlp.c_fc.weight")).add(p(pre + "mlp.c_fc.bias")));
+      x = x.add(h.matMul(p(pre + "mlp.c_proj.weight")).add(p(pre + "mlp.c_proj.bias")));
     }
     if (cache != null) cache.length += t;
-    return layerNorm(x, "lnf");
+    return layerNorm(x, "ln_f");
   }
 
   private NDArray attention(NDArray x, String pre, int layer, KvCache cache, NDArray mask, NDArray scale, long b, int t) {
     int heads = config.numHeads();
     int hs = config.headDim();
     // (B, T, C) -> (B, T, 3C) -> 3 × (B, H, T, hs)
-    NDList qkv = x.matMul(p(pre + "attn.w")).add(p(pre + "attn.b")).split(3, 2);
+    NDList qkv = x.matMul(p(pre + "attn.c_attn.weight")).add(p(pre + "attn.c_attn.bias")).split(3, 2);
     NDArray q = qkv.get(0).reshape(b, t, heads, hs).transpose(0, 2, 1, 3);
     NDArray k = qkv.get(1).reshape(b, t, heads, hs).transpose(0, 2, 1, 3);
     NDArray v = qkv.get(2).reshape(b, t, heads, hs).transpose(0, 2, 1, 3);
@@ -174,15 +181,28 @@ public class Transformer implements AutoCloseable {
     if (mask != null) att = att.add(mask);
     // (B, H, T, S) x (B, H, S, hs) -> (B, H, T, hs) -> (B, T, C)
     NDArray y = att.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hs);
-    return y.matMul(p(pre + "proj.w")).add(p(pre + "proj.b"));
+    return y.matMul(p(pre + "attn.c_proj.weight")).add(p(pre + "attn.c_proj.bias"));
   }
 
-  /** LayerNorm over the last axis: (x − mean) / sqrt(var + 1e-5) · g + b. */
+  /** Rows of {@code table} at the (int32) indices, in the indices' manager (differentiable w.r.t. the table). */
+  private static NDArray embed(NDArray indices, NDArray table) {
+    return indices.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** The configured GELU; gelu_new = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), constants as arrays in x's manager. */
+  private NDArray gelu(NDArray x) {
+    if (config.activation() == ModelConfig.Activation.GELU) return Activation.gelu(x);
+    NDManager m = x.getManager();
+    NDArray inner = x.add(x.mul(x).mul(x).mul(m.create(0.044715f))).mul(m.create((float) Math.sqrt(2.0 / Math.PI)));
+    return x.mul(inner.tanh().add(1f)).mul(m.create(0.5f));
+  }
+
+  /** LayerNorm over the last axis: (x − mean) / sqrt(var + ε) · weight + bias. */
   private NDArray layerNorm(NDArray x, String name) {
     NDArray mean = x.mean(new int[] {-1}, true);
     NDArray centered = x.sub(mean);
     NDArray var = centered.square().mean(new int[] {-1}, true);
-    return centered.div(var.add(1e-5f).sqrt()).mul(p(name + ".g")).add(p(name + ".b"));
+    return centered.div(var.add((float) config.layerNormEpsilon()).sqrt()).mul(p(name + ".weight")).add(p(name + ".bias"));
   }
 
   /** Additive mask (T, offset + T): 0 where query i may see key j (j ≤ offset + i), else −1e9. */
@@ -198,6 +218,13 @@ public class Transformer implements AutoCloseable {
       for (int j = 0; j < s; j++) m[i * s + j] = j <= offset + i ? 0f : -1e9f;
     }
     return m;
+  }
+
+  /** {@code param}ᵀ as an array owned by {@code m}: a transpose of a parameter would otherwise attach to the model's manager and live until the model closes. */
+  protected final NDArray transposed(String param, NDManager m) {
+    NDArray t = p(param).transpose();
+    t.attach(m);
+    return t;
   }
 
   /** Copies another model's parameters of the same names and shapes into this one, in place. */

@@ -2,15 +2,12 @@ package dev.juice.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,18 +15,23 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import dev.juice.model.hf.HfCheckpoint;
+import dev.juice.model.hf.SafeTensors;
+import dev.juice.model.text.BpeTokenizer;
 
 /**
- * Model ⇄ bytes. Format {@code juice-weights-v1}: magic "JUICEW01", format version, model kind,
- * config, tokenizer, then every parameter (name, shape, float32 little-endian) in the model's fixed
- * order, and a trailing SHA-256 of all preceding bytes. Decoding checks the checksum, names and
- * shapes; a round trip is bit-identical. Blobs split into chunks of at most 1,000,000 bytes, the
- * largest record that fits Kafka's default limits with overhead.
+ * Model ⇄ bytes. Format {@code juice-weights-v2}: magic "JUICEW02", format version, model kind, then
+ * a Hugging Face GPT-2 checkpoint in one blob — {@code config.json}, {@code tokenizer.json} and
+ * {@code model.safetensors}, each length-prefixed — and a trailing SHA-256 of all preceding bytes.
+ * {@code juice export} writes the same three parts as files. Decoding checks the checksum, the
+ * architecture, every tensor's name and shape; a round trip is bit-identical. Blobs split into chunks
+ * of at most 1,000,000 bytes, the largest record that fits Kafka's default limits with overhead.
  */
 public final class WeightsCodec {
   public static final int MAX_CHUNK = 1_000_000;
-  private static final byte[] MAGIC = "JUICEW01".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final byte[] MAGIC = "JUICEW02".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int VERSION = 2;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Kinds of model in a blob. */
   public enum Kind { POLICY, REWARD }
@@ -38,31 +40,16 @@ public final class WeightsCodec {
 
   public static byte[] encode(Transformer model) {
     Kind kind = model instanceof RewardModel ? Kind.REWARD : Kind.POLICY;
-    CharTokenizer tok = model instanceof PolicyModel p ? p.tokenizer() : ((RewardModel) model).tokenizer();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (model.parameterCount() * 4 + 4096));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, model.parameterCount() * 4 + 65536));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeInt(VERSION);
       out.writeUTF(kind.name());
-      ModelConfig c = model.config();
-      out.writeInt(c.vocabSize());
-      out.writeInt(c.contextLength());
-      out.writeInt(c.embedDim());
-      out.writeInt(c.numHeads());
-      out.writeInt(c.numLayers());
-      tok.write(out);
-      Map<String, NDArray> params = model.parameters();
-      out.writeInt(params.size());
-      for (Map.Entry<String, NDArray> e : params.entrySet()) {
-        out.writeUTF(e.getKey());
-        long[] shape = e.getValue().getShape().getShape();
-        out.writeInt(shape.length);
-        for (long d : shape) out.writeLong(d);
-        float[] v = e.getValue().toFloatArray();
-        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(v);
-        out.write(buf.array());
-      }
+      writeBytes(out, JSON.writeValueAsBytes(HfCheckpoint.configJson(model)));
+      writeBytes(out, model.tokenizer().toJson());
+      ByteArrayOutputStream st = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, model.parameterCount() * 4 + 65536));
+      SafeTensors.write(HfCheckpoint.tensors(model), Map.of("format", "pt"), st);
+      writeBytes(out, st.toByteArray());
       out.flush();
       out.write(sha256(bytes.toByteArray()));
     } catch (IOException e) {
@@ -71,13 +58,23 @@ public final class WeightsCodec {
     return bytes.toByteArray();
   }
 
+  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
   /** A new model from a blob. */
   public static Transformer decode(byte[] blob, NDManager parent) {
     Header h = header(blob);
     Transformer m = h.kind == Kind.REWARD
         ? new RewardModel(h.config, h.tokenizer, parent, 0)
         : new PolicyModel(h.config, h.tokenizer, parent, 0);
-    loadInto(m, blob);
+    try {
+      HfCheckpoint.assign(m, SafeTensors.decode(blob, h.tensorsOffset, h.tensorsLength, "weights blob"), "weights blob");
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
     return m;
   }
 
@@ -97,34 +94,14 @@ public final class WeightsCodec {
     if (!h.config.equals(model.config())) {
       throw new IllegalArgumentException("blob config " + h.config + " does not match the model's " + model.config());
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob, h.paramsOffset, blob.length - 32 - h.paramsOffset))) {
-      int n = in.readInt();
-      Map<String, NDArray> params = model.parameters();
-      if (n != params.size()) throw new IllegalArgumentException("blob has " + n + " parameters, the model " + params.size());
-      for (Map.Entry<String, NDArray> e : params.entrySet()) {
-        String name = in.readUTF();
-        if (!name.equals(e.getKey())) throw new IllegalArgumentException("parameter " + name + " where " + e.getKey() + " was expected");
-        long[] shape = new long[in.readInt()];
-        for (int i = 0; i < shape.length; i++) shape[i] = in.readLong();
-        if (!new Shape(shape).equals(e.getValue().getShape())) {
-          throw new IllegalArgumentException("parameter " + name + " has shape " + Arrays.toString(shape) + ", the model " + e.getValue().getShape());
-        }
-        byte[] raw = new byte[(int) (new Shape(shape).size() * 4)];
-        in.readFully(raw);
-        float[] v = new float[raw.length / 4];
-        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        e.getValue().set(v);
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt weights blob: " + e.getMessage(), e);
-    }
+    HfCheckpoint.assign(model, SafeTensors.decode(blob, h.tensorsOffset, h.tensorsLength, "weights blob"), "weights blob");
   }
 
-  private record Header(Kind kind, ModelConfig config, CharTokenizer tokenizer, int paramsOffset) {}
+  private record Header(Kind kind, ModelConfig config, BpeTokenizer tokenizer, int tensorsOffset, int tensorsLength) {}
 
   private static Header header(byte[] blob) {
     if (blob.length < MAGIC.length + 36 || !Arrays.equals(Arrays.copyOf(blob, MAGIC.length), MAGIC)) {
-      throw new IllegalArgumentException("not a juice-weights-v1 blob");
+      throw new IllegalArgumentException("not a juice-weights-v2 blob");
     }
     byte[] expected = Arrays.copyOfRange(blob, blob.length - 32, blob.length);
     MessageDigest md = digest();
@@ -138,13 +115,23 @@ public final class WeightsCodec {
       int version = in.readInt();
       if (version != VERSION) throw new IllegalArgumentException("weights format version " + version + " is not supported");
       Kind kind = Kind.valueOf(in.readUTF());
-      ModelConfig c = new ModelConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
-      CharTokenizer tok = CharTokenizer.read(in);
+      HfCheckpoint.Header hc = HfCheckpoint.parseConfig(JSON.readTree(readBytes(in, bin)), "weights blob config.json");
+      if (hc.reward() != (kind == Kind.REWARD)) throw new IllegalArgumentException("weights blob: kind " + kind + " but config.json disagrees");
+      BpeTokenizer tok = BpeTokenizer.fromJson(readBytes(in, bin));
+      HfCheckpoint.checkVocabulary(tok, hc.config(), "weights blob");
+      int n = in.readInt();
       int offset = blob.length - 32 - bin.available();
-      return new Header(kind, c, tok, offset);
+      if (n < 0 || n > bin.available()) throw new IllegalArgumentException("weights blob: tensors section of " + n + " bytes is truncated");
+      return new Header(kind, hc.config(), tok, offset, n);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt weights header: " + e.getMessage(), e);
     }
+  }
+
+  private static byte[] readBytes(DataInputStream in, ByteArrayInputStream bin) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > bin.available()) throw new IOException("section of " + n + " bytes exceeds the blob");
+    return in.readNBytes(n);
   }
 
   /** Lower-case hex SHA-256 of a blob (what a manifest carries). */

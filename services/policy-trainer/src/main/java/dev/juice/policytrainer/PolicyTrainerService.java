@@ -11,9 +11,8 @@ import dev.juice.common.kafka.Topics;
 import dev.juice.common.metrics.MetricsPublisher;
 import dev.juice.common.weights.WeightPublisher;
 import dev.juice.common.weights.WeightSnapshot;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.algo.BaseModels;
 import dev.juice.model.Engines;
-import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
 import dev.juice.model.WeightsCodec;
 import dev.juice.model.algo.Progress;
@@ -271,16 +270,10 @@ public final class PolicyTrainerService {
     List<String> text = new ArrayList<>();
     for (Demo d : demos.all()) text.add(d.prompt() + " " + d.response());
     text.sort(null);
-    CharTokenizer tok = CharTokenizer.fit(text);
-    ModelConfig mc = switch (config.preset()) {
-      case "tiny" -> ModelConfig.tiny(tok.vocabSize()).withContext(160);
-      case "large" -> ModelConfig.large(tok.vocabSize());
-      default -> ModelConfig.small(tok.vocabSize());
-    };
-    PolicyModel policy = new PolicyModel(mc, tok, root, c.seed());
     listener.onPhase("base", 0);
-    double loss = Trainers.pretrain(policy, text, TrainConfig.pretrain(c.seed()).withEpochs(config.pretrainEpochs()), progress);
-    publisher.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of("loss", loss)),
+    PolicyModel policy = BaseModels.pretrain(text, config.preset(), BaseModels.defaultVocab(config.preset()),
+        TrainConfig.pretrain(c.seed()).withEpochs(config.pretrainEpochs()), progress, root);
+    publisher.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of()),
         WeightsCodec.encode(policy));
     return policy;
   }

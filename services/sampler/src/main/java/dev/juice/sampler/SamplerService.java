@@ -93,7 +93,7 @@ public final class SamplerService implements AutoCloseable {
           long tokens = 0;
           for (Sample s : out) {
             Rollout ro = byId.get(s.requestId());
-            sink.send(topics.samples(), s.requestId(), Convert.sample(config.run(), ro, s, model.tokenizer().decode(s.tokens())));
+            sink.send(topics.samples(), s.requestId(), Convert.sample(config.run(), ro, s, model.tokenizer().decodeResponse(s.tokens())));
             tokens += s.tokens().length;
           }
           double secs = (System.nanoTime() - t0) / 1e9;

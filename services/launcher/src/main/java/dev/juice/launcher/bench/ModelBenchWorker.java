@@ -11,7 +11,9 @@ import dev.juice.common.Json;
 import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.algo.BaseModels;
+import dev.juice.model.text.BpeTokenizer;
+import dev.juice.model.text.BpeTrainer;
 import dev.juice.model.DjlLosses;
 import dev.juice.model.Engines;
 import dev.juice.model.ModelConfig;
@@ -57,8 +59,8 @@ public final class ModelBenchWorker {
     }
     List<String> all = new ArrayList<>(prompts);
     all.addAll(responses);
-    CharTokenizer tok = CharTokenizer.fit(all);
-    ModelConfig cfg = preset.equals("large") ? ModelConfig.large(tok.vocabSize()) : ModelConfig.small(tok.vocabSize());
+    BpeTokenizer tok = BpeTrainer.train(all, BaseModels.defaultVocab(preset)).tokenizer();
+    ModelConfig cfg = ModelConfig.preset(preset, tok.vocabSize());
     int batch = 32;
     List<SequenceBatch> batches = new ArrayList<>();
     for (int i = 0; i + batch <= Math.min(prompts.size(), 40 * batch); i += batch) {

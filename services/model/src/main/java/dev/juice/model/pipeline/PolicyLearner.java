@@ -1,7 +1,7 @@
 package dev.juice.model.pipeline;
 
 import ai.djl.ndarray.NDArray;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.DjlLosses;
 import dev.juice.model.Optimizer;
 import dev.juice.model.PolicyModel;
@@ -79,7 +79,7 @@ public final class PolicyLearner {
    * @param demos demonstrations by id (y of each sample's prompt)
    */
   public RoundResult irftRound(Round r, Map<String, Demo> demos, List<Sample> samples, Progress progress) {
-    CharTokenizer tok = policy.tokenizer();
+    BpeTokenizer tok = policy.tokenizer();
     List<Sample> rows = new ArrayList<>();
     for (Sample s : sorted(samples)) if (s.tokens().length > 0 && demos.containsKey(s.demoId())) rows.add(s);
     List<Pair> pairs = new ArrayList<>(rows.size());
@@ -114,8 +114,8 @@ public final class PolicyLearner {
 
   private double irftStep(Optimizer opt, List<Pair> mb) {
     int[][] ps = mb.stream().map(Pair::prompt).toArray(int[][]::new);
-    SequenceBatch demo = SequenceBatch.of(ps, mb.stream().map(Pair::demo).toArray(int[][]::new), ctx);
-    SequenceBatch own = SequenceBatch.of(ps, mb.stream().map(Pair::own).toArray(int[][]::new), ctx);
+    SequenceBatch demo = SequenceBatch.of(policy.tokenizer().bos(), ps, mb.stream().map(Pair::demo).toArray(int[][]::new), ctx);
+    SequenceBatch own = SequenceBatch.of(policy.tokenizer().bos(), ps, mb.stream().map(Pair::own).toArray(int[][]::new), ctx);
     float[] refDemo = new float[mb.size()];
     float[] refOwn = new float[mb.size()];
     for (int i = 0; i < mb.size(); i++) {
@@ -136,7 +136,7 @@ public final class PolicyLearner {
    * usable samples are skipped.
    */
   public RoundResult rftRound(Round r, List<Sample.Scored> scored, Progress progress) {
-    CharTokenizer tok = policy.tokenizer();
+    BpeTokenizer tok = policy.tokenizer();
     Map<String, List<Sample.Scored>> byRequest = new LinkedHashMap<>();
     List<Sample.Scored> ordered = new ArrayList<>(scored);
     ordered.sort(Comparator.comparing((Sample.Scored s) -> s.sample().requestId()).thenComparingInt(s -> s.sample().index()));
@@ -182,7 +182,7 @@ public final class PolicyLearner {
       Collections.shuffle(idx, rnd);
       for (int i = 0; i < idx.size(); i += bs) {
         List<Integer> mb = idx.subList(i, Math.min(idx.size(), i + bs));
-        SequenceBatch b = SequenceBatch.of(mb.stream().map(prompts::get).toArray(int[][]::new),
+        SequenceBatch b = SequenceBatch.of(tok.bos(), mb.stream().map(prompts::get).toArray(int[][]::new),
             mb.stream().map(responses::get).toArray(int[][]::new), ctx);
         float[] adv = new float[mb.size()];
         for (int j = 0; j < adv.length; j++) adv[j] = advantages.get(mb.get(j)).floatValue();

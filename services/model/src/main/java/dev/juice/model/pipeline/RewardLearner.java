@@ -1,7 +1,7 @@
 package dev.juice.model.pipeline;
 
 import ai.djl.ndarray.NDManager;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.DjlLosses;
 import dev.juice.model.Optimizer;
 import dev.juice.model.RewardModel;
@@ -39,7 +39,7 @@ public final class RewardLearner {
   public record RoundResult(double loss, long steps, int pairs, double accuracyBefore) {}
 
   public RoundResult round(Round r, Map<String, Demo> demos, List<Sample> samples, Progress progress) {
-    CharTokenizer tok = rm.tokenizer();
+    BpeTokenizer tok = rm.tokenizer();
     List<int[]> prompts = new ArrayList<>();
     List<int[]> chosen = new ArrayList<>();
     List<int[]> rejected = new ArrayList<>();
@@ -89,8 +89,8 @@ public final class RewardLearner {
       for (int i = 0; i < idx.size(); i += bs) {
         List<Integer> mb = idx.subList(i, Math.min(idx.size(), i + bs));
         int[][] ps = mb.stream().map(prompts::get).toArray(int[][]::new);
-        SequenceBatch good = SequenceBatch.of(ps, mb.stream().map(chosen::get).toArray(int[][]::new), ctx);
-        SequenceBatch bad = SequenceBatch.of(ps, mb.stream().map(rejected::get).toArray(int[][]::new), ctx);
+        SequenceBatch good = SequenceBatch.of(rm.tokenizer().bos(), ps, mb.stream().map(chosen::get).toArray(int[][]::new), ctx);
+        SequenceBatch bad = SequenceBatch.of(rm.tokenizer().bos(), ps, mb.stream().map(rejected::get).toArray(int[][]::new), ctx);
         long t0 = System.nanoTime();
         last = opt.step(s -> DjlLosses.bradleyTerry(rm.rewards(good.inputs(s), good.lastIndex(s)),
             rm.rewards(bad.inputs(s), bad.lastIndex(s)), s.create((float) centering))).loss();
@@ -114,7 +114,7 @@ public final class RewardLearner {
       List<Integer> rows = new ArrayList<>();
       for (int j = i; j < to; j++) if (responses[j].length > 0) rows.add(j);
       if (rows.isEmpty()) continue;
-      SequenceBatch b = SequenceBatch.of(rows.stream().map(j -> prompts[j]).toArray(int[][]::new),
+      SequenceBatch b = SequenceBatch.of(rm.tokenizer().bos(), rows.stream().map(j -> prompts[j]).toArray(int[][]::new),
           rows.stream().map(j -> responses[j]).toArray(int[][]::new), ctx);
       try (NDManager s = rm.manager().newSubManager()) {
         float[] r = rm.rewards(b.inputs(s), b.lastIndex(s)).toFloatArray();
@@ -131,7 +131,7 @@ public final class RewardLearner {
 
   /** Scores samples: the reward of each sample's continuation. */
   public static double[] scoreSamples(RewardModel rm, List<Sample> samples) {
-    CharTokenizer tok = rm.tokenizer();
+    BpeTokenizer tok = rm.tokenizer();
     int ctx = rm.config().contextLength();
     int[][] ps = samples.stream().map(s -> RolloutSampler.promptTokens(tok, s.prompt(), ctx)).toArray(int[][]::new);
     int[][] ys = samples.stream().map(Sample::tokens).toArray(int[][]::new);

@@ -1,6 +1,6 @@
 package dev.juice.model.pipeline;
 
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.PolicyModel;
 import dev.juice.model.Sampler;
 import java.util.ArrayList;
@@ -22,17 +22,17 @@ public final class RolloutSampler {
   private RolloutSampler() {}
 
   /** Prompt tokens as every trainer and sampler sees them: at most half the context. */
-  public static int[] promptTokens(CharTokenizer tok, String prompt, int context) {
+  public static int[] promptTokens(BpeTokenizer tok, String prompt, int context) {
     int[] p = tok.encode(prompt);
     int room = (context - 2) / 2;
     return p.length > room ? Arrays.copyOf(p, room) : p;
   }
 
-  /** Demonstration tokens: the response closed with EOS. */
-  public static int[] responseTokens(CharTokenizer tok, String response) {
-    int[] e = tok.encode(response);
+  /** Demonstration tokens: the response (with its joining space) closed with EOS. */
+  public static int[] responseTokens(BpeTokenizer tok, String response) {
+    int[] e = tok.encodeResponse(response);
     int[] r = Arrays.copyOf(e, e.length + 1);
-    r[e.length] = CharTokenizer.EOS;
+    r[e.length] = tok.eos();
     return r;
   }
 

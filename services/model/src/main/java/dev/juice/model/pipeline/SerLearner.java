@@ -1,6 +1,6 @@
 package dev.juice.model.pipeline;
 
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTokenizer;
 import dev.juice.model.RewardModel;
 import dev.juice.model.WeightsCodec;
 import dev.juice.model.algo.Progress;
@@ -155,7 +155,7 @@ public final class SerLearner {
   private record Oriented(Preference p, boolean aWins) {}
 
   private double train(List<Oriented> data, int loop, Progress progress) {
-    CharTokenizer tok = rm.tokenizer();
+    BpeTokenizer tok = rm.tokenizer();
     int ctx = rm.config().contextLength();
     List<int[]> prompts = new ArrayList<>();
     List<int[]> winners = new ArrayList<>();
@@ -172,7 +172,7 @@ public final class SerLearner {
 
   /** r(x, A¹) and r(x, A²) per pair. */
   private static double[][] rewards(RewardModel rm, List<Preference> pairs) {
-    CharTokenizer tok = rm.tokenizer();
+    BpeTokenizer tok = rm.tokenizer();
     int ctx = rm.config().contextLength();
     int[][] ps = pairs.stream().map(p -> RolloutSampler.promptTokens(tok, p.prompt(), ctx)).toArray(int[][]::new);
     double[] ra = RewardLearner.score(rm, ps, pairs.stream().map(p -> RolloutSampler.responseTokens(tok, p.a())).toArray(int[][]::new));
