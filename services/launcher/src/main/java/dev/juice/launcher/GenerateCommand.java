@@ -2,17 +2,13 @@ package dev.juice.launcher;
 
 import ai.djl.ndarray.NDManager;
 import dev.juice.common.Json;
-import dev.juice.common.avro.RestSchemaRegistryClient;
-import dev.juice.common.weights.WeightSnapshot;
 import dev.juice.evaluator.Generations;
 import dev.juice.model.Engines;
 import dev.juice.model.PolicyModel;
-import dev.juice.model.WeightsCodec;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** Exports generations of a run's policy for scoring with any outside tool. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Write a run's policy generations for given prompts as JSONL (prompt, response, policy version, seed).",
-        "Reads the newest policy version of --run from its weights topic (or the local --data-dir)."})
+    description = {"Write generations for given prompts as JSONL (prompt, response, model, version, seed).",
+        "--model base|sft|policy reads that model of --run from its weights topic (or the local --data-dir), the newest "
+            + "version or --version N; --model DIR samples a Hugging Face GPT-2 checkpoint directory without a broker."})
 final class GenerateCommand implements Callable<Integer> {
   @Mixin Connection connection;
 
@@ -44,32 +41,40 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--max-new-tokens", defaultValue = "80", description = "Generation length limit (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
+  @Option(names = "--model", defaultValue = "policy", description = "base, sft, policy (models of --run) or a checkpoint "
+      + "directory (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--version", description = "Version of --model to sample (default: the newest).")
+  Long version;
+
   @Override
   public Integer call() throws Exception {
     if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1");
     List<String> ps = Generations.readPrompts(prompts);
-    try (LocalStack stack = connection.open()) {
-      var snap = WeightSnapshot.read(stack.clientProps(), new RestSchemaRegistryClient(stack.settings().registryUrl()),
-          stack.topics().names().weights(), Duration.ofMinutes(1));
-      var policyVersion = snap.latest("policy").orElseThrow(() ->
-          new IllegalArgumentException("run '" + connection.run + "' has no policy version"));
-      Engines.pytorch();
-      try (NDManager root = Engines.newManager();
-           PolicyModel policy = WeightsCodec.decodePolicy(policyVersion.blob(), root);
-           BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+    Engines.pytorch();
+    try (NDManager root = Engines.newManager()) {
+      RunModels.Chosen chosen = RunModels.isName(model) ? fromRun(root) : RunModels.fromDirectory(Path.of(model), version, root);
+      try (PolicyModel policy = (PolicyModel) chosen.model(); BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
         Generations.sample(policy, null, ps, samples, maxNewTokens, temperature, seed, row -> {
           try {
             w.write(Json.mapper().createObjectNode().put("prompt", ps.get(row.promptIndex())).put("response", row.response())
-                .put("sample", row.sample()).put("policyVersion", policyVersion.version()).put("seed", row.seed()).toString());
+                .put("sample", row.sample()).put("model", chosen.label()).put("version", chosen.version()).put("seed", row.seed())
+                .toString());
             w.newLine();
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
         });
       }
-      System.out.printf("wrote %d generations of run '%s' policy v%d to %s%n", ps.size() * samples, connection.run,
-          policyVersion.version(), out);
+      System.out.printf("wrote %d generations of %s v%d to %s%n", ps.size() * samples, chosen.label(), chosen.version(), out);
     }
     return 0;
+  }
+
+  private RunModels.Chosen fromRun(NDManager root) throws Exception {
+    try (LocalStack stack = connection.open()) {
+      return RunModels.fromRun(stack, connection.run, model, version, root);
+    }
   }
 }

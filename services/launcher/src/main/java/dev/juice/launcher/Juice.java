@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       GenerateCommand.class,
       PretrainCommand.class,
+      ExportCommand.class,
       StatusCommand.class,
       TopicsCommand.class,
       K8sCommand.class,

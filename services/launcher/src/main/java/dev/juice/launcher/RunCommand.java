@@ -193,6 +193,7 @@ final class RunCommand implements Callable<Integer> {
             s.accepted(), heldOutDemos.size());
         byte[] blob = WeightsCodec.encode(base);
         weights.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of("realWordShare", realWords)), blob);
+        Files.write(dir.resolve("base.weights"), blob);
         baseNll = heldOutDemos.isEmpty() ? Double.NaN : Trainers.meanResponseNll(base, heldOutDemos);
         if (!heldOutDemos.isEmpty()) metrics.publish("heldout.response_nll_per_token", baseNll, 0, null, Map.of("phase", "base"));
         double secs = (System.nanoTime() - tb) / 1e9;

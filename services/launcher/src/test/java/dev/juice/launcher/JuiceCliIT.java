@@ -53,14 +53,14 @@ class JuiceCliIT {
   void quickRunTrainsBaseSftAndIrftThroughTheServicesAndStatusReadsItBack() throws Exception {
     String data = tmp.resolve("data").toString();
     String out = run("run", "--quick", "--evaluate", "--run", "q", "--out", tmp.toString(), "--data-dir", data);
-    for (String row : List.of("| base (pre-train) |", "| sft | v1 |", "| irft stage 1/2 | v2 |", "| irft stage 2/2 | v3 |")) {
+    for (String row : List.of("| base (tiny, pre-trained here) |", "| sft | v1 |", "| irft stage 1/2 | v2 |", "| irft stage 2/2 | v3 |")) {
       assertTrue(out.contains(row), row + " in\n" + out);
     }
     var metrics = dev.juice.common.Json.mapper().readTree(tmp.resolve("q/metrics.json").toFile());
     assertEquals(7, metrics.get("phases").size(), "base, sft, 2 stages, 3 evaluations");
     assertEquals(3, metrics.get("finalPolicyVersion").asInt());
     assertEquals("irft", metrics.get("config").get("JUICE_ALGORITHM").asText());
-    for (String m : List.of("base", "sft", "irft")) assertTrue(Double.isFinite(metrics.get("heldOutNllPerChar").get(m).asDouble()), m);
+    for (String m : List.of("base", "sft", "irft")) assertTrue(Double.isFinite(metrics.get("heldOutNllPerToken").get(m).asDouble()), m);
     for (String f : List.of("base.weights", "policy-sft.weights", "policy-final.weights")) {
       assertTrue(Files.size(tmp.resolve("q").resolve(f)) > 100_000, f);
     }
@@ -76,7 +76,7 @@ class JuiceCliIT {
     assertTrue(status.matches("(?s).*sampler\\s+juice\\.q\\.sampler\\s+[0-4]\\n.*"), "sampler caught up (markers only)\n" + status);
     assertTrue(status.matches("(?s).*scorer\\s+juice\\.q\\.scorer\\s+— \\(no committed offsets.*"), "IRFT runs no scorer\n" + status);
     assertTrue(status.contains("policy-trainer loss.irft"), status);
-    assertTrue(status.contains("launcher heldout.response_nll_per_char"), status);
+    assertTrue(status.contains("launcher heldout.response_nll_per_token"), status);
     assertTrue(status.contains("evaluator eval.gold_reward"), status);
     // and its final policy exports generations for outside scoring
     Path prompts = tmp.resolve("prompts.jsonl");
@@ -84,13 +84,34 @@ class JuiceCliIT {
     Path gen = tmp.resolve("gen.jsonl");
     String g = run("generate", "--data-dir", data, "--run", "q", "--prompts", prompts.toString(), "--samples", "2",
         "--out", gen.toString());
-    assertTrue(g.contains("wrote 4 generations of run 'q' policy v3"), g);
+    assertTrue(g.contains("wrote 4 generations of policy of run 'q' v3"), g);
     List<String> lines = Files.readAllLines(gen);
     assertEquals(4, lines.size());
     var first = dev.juice.common.Json.mapper().readTree(lines.get(0));
     assertEquals("The food", first.get("prompt").asText());
-    assertEquals(3, first.get("policyVersion").asInt());
+    assertEquals(3, first.get("version").asInt());
     assertTrue(first.has("response") && first.has("seed"));
+    // an older version and the SFT model by name; a version the run never had is refused with a message
+    String v2 = run("generate", "--data-dir", data, "--run", "q", "--model", "policy", "--version", "2", "--prompts", prompts.toString(),
+        "--out", tmp.resolve("gen-v2.jsonl").toString());
+    assertTrue(v2.contains("wrote 2 generations of policy of run 'q' v2"), v2);
+    String sft = run("generate", "--data-dir", data, "--run", "q", "--model", "sft", "--prompts", prompts.toString(),
+        "--out", tmp.resolve("gen-sft.jsonl").toString());
+    assertTrue(sft.contains("wrote 2 generations of sft of run 'q' v1"), sft);
+    assertEquals(1, Juice.execute("generate", "--data-dir", data, "--run", "q", "--version", "99", "--prompts", prompts.toString(),
+        "--out", tmp.resolve("none.jsonl").toString()));
+    // export as a Hugging Face checkpoint, then sample it with no broker: the same generations as from the topic
+    Path hf = tmp.resolve("hf-v3");
+    String ex = run("export", "--data-dir", data, "--run", "q", "--model", "policy", "--out", hf.toString());
+    assertTrue(ex.contains("exported policy of run 'q' v3"), ex);
+    for (String f : List.of("config.json", "tokenizer.json", "model.safetensors")) assertTrue(Files.exists(hf.resolve(f)), f);
+    Path genHf = tmp.resolve("gen-hf.jsonl");
+    run("generate", "--model", hf.toString(), "--prompts", prompts.toString(), "--samples", "2", "--out", genHf.toString());
+    List<String> hfLines = Files.readAllLines(genHf);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(dev.juice.common.Json.mapper().readTree(lines.get(i)).get("response").asText(),
+          dev.juice.common.Json.mapper().readTree(hfLines.get(i)).get("response").asText(), "same weights, same seed, same text");
+    }
     assertTrue(status.matches("(?s).*juice\\.q\\.demonstrations\\s+[1-9].*"), status);
   }
 

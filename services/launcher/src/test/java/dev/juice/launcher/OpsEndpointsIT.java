@@ -9,7 +9,7 @@ import dev.juice.common.Json;
 import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.ops.OpsServer;
 import dev.juice.common.weights.WeightPublisher;
-import dev.juice.model.CharTokenizer;
+import dev.juice.model.text.BpeTrainer;
 import dev.juice.model.Engines;
 import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
@@ -49,8 +49,8 @@ class OpsEndpointsIT {
 
         Engines.pytorch(1);
         try (NDManager root = Engines.newManager();
-             PolicyModel p = new PolicyModel(ModelConfig.tiny(CharTokenizer.fit(List.of("abc")).vocabSize()),
-                 CharTokenizer.fit(List.of("abc")), root, 1);
+             PolicyModel p = new PolicyModel(ModelConfig.tiny(BpeTrainer.train(List.of("abc"), 260).tokenizer().vocabSize()),
+                 BpeTrainer.train(List.of("abc"), 260).tokenizer(), root, 1);
              WeightPublisher w = new WeightPublisher(stack.clientProps(), new RestSchemaRegistryClient(stack.settings().registryUrl()),
                  stack.topics().names().weights(), "ops", "ops-test")) {
           w.publish(new WeightPublisher.Version("policy", ModelKind.POLICY, 1, null, 0, "sft", Map.of()), WeightsCodec.encode(p));

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.juice.model.text.BpeTokenizer;
-import java.util.Random;
 
 /**
  * The reward model (Hugging Face's GPT2ForSequenceClassification with one label): the same trunk plus
@@ -17,7 +16,8 @@ public final class RewardModel extends Transformer {
   public RewardModel(ModelConfig config, BpeTokenizer tokenizer, NDManager parent, long seed) {
     super(config, parent, seed);
     this.tokenizer = tokenizer;
-    add("score.weight", normal(new Random(seed ^ 0x2545F4914F6CDD1DL), 0.02, 1, config.embedDim()));
+    // zero-initialised: every reward starts at 0, so σ(r) = ½ and the first Bradley–Terry loss is exactly ln 2
+    add("score.weight", zeros(1, config.embedDim()));
   }
 
   /** A reward model whose trunk starts as a copy of the policy's. */

@@ -58,6 +58,17 @@ public final class WeightSnapshot {
     return null;
   }
 
+  /**
+   * One given version of a model, if the topic still holds it whole (the weights topic is compacted:
+   * once compaction ran, only each model's newest version is left).
+   */
+  public static Optional<Loaded> readVersion(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
+      String model, long version, Duration timeout) {
+    Follower f = new Follower(registry, (m, v) -> m.equals(model) && v == version);
+    f.poll(clientProps, topic, timeout);
+    return Optional.ofNullable(f.newest.get(model));
+  }
+
   public static WeightSnapshot read(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
       Duration timeout) {
     Follower f = new Follower(registry);
@@ -74,10 +85,17 @@ public final class WeightSnapshot {
     private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> chunks = new HashMap<>();
     private final Map<String, Loaded> newest = new HashMap<>();
     private final org.apache.kafka.common.serialization.Deserializer<SpecificRecord> values;
+    private final java.util.function.BiPredicate<String, Long> wanted;
     private Map<org.apache.kafka.common.TopicPartition, Long> next = Map.of();
 
     Follower(SchemaRegistryClient registry) {
+      this(registry, (m, v) -> true);
+    }
+
+    /** Keeps only the versions {@code wanted} accepts. */
+    Follower(SchemaRegistryClient registry, java.util.function.BiPredicate<String, Long> wanted) {
       this.values = AvroDeserializer.specificByWriterSchema(registry);
+      this.wanted = wanted;
     }
 
     void poll(Map<String, Object> clientProps, String topic, Duration timeout) {
@@ -92,7 +110,7 @@ public final class WeightSnapshot {
           Map<Integer, byte[]> parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
           byte[] blob = assemble(m, parts);
           Loaded prev = newest.get(m.getModel());
-          if (blob != null && (prev == null || prev.version() < m.getVersion())) newest.put(m.getModel(), new Loaded(m, blob));
+          if (blob != null && wanted.test(m.getModel(), m.getVersion()) && (prev == null || prev.version() < m.getVersion())) newest.put(m.getModel(), new Loaded(m, blob));
           chunks.getOrDefault(m.getModel(), new TreeMap<>()).headMap(m.getVersion(), true).clear();
         }
       });
