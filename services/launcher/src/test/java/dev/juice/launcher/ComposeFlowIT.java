@@ -78,7 +78,7 @@ class ComposeFlowIT {
           "--out", tmp.toString());
       assertTrue(out.contains("ingest: sent 112, accepted 112"), out + children.tails(25));
       assertTrue(out.contains("Final policy v3"), out + children.tails(25));
-      assertTrue(out.matches("(?s).*Held-out response NLL/char.*base .*SFT .*irft .*"), out);
+      assertTrue(out.matches("(?s).*Held-out response NLL/token.*base .*SFT .*irft .*"), out);
       assertTrue(policyTrainer.waitFor(60, TimeUnit.SECONDS), "the policy-trainer exits after the final version" + children.tails(25));
       assertEquals(0, policyTrainer.exitValue(), children.tails(25));
       assertTrue(evaluator.waitFor(180, TimeUnit.SECONDS), "the evaluator exits after scoring the final version" + children.tails(25));
