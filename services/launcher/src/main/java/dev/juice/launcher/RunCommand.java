@@ -198,8 +198,8 @@ final class RunCommand implements Callable<Integer> {
         if (!heldOutDemos.isEmpty()) metrics.publish("heldout.response_nll_per_token", baseNll, 0, null, Map.of("phase", "base"));
         double secs = (System.nanoTime() - tb) / 1e9;
         table.append(String.format("| base (%s) | — | — | — | — | %.0f |%n", baseSource, secs));
-        table.append(String.format("%nBase model: %s, %,d parameters, real-word share of temperature-1 samples %.3f (gate >= 0.90: %s)%n%n",
-            baseSource, base.parameterCount(), realWords, realWords >= 0.90 ? "pass" : "FAIL"));
+        baseLine = String.format("Base model: %s, %,d parameters, real-word share of temperature-1 samples %.3f (gate >= 0.90: %s)%n",
+            baseSource, base.parameterCount(), realWords, realWords >= 0.90 ? "pass" : "FAIL");
         phases.addObject().put("phase", "base").put("source", baseSource).put("realWordShare", realWords)
             .put("heldOutNllPerToken", baseNll).put("seconds", secs);
       }
@@ -261,6 +261,7 @@ final class RunCommand implements Callable<Integer> {
         table.append(String.format("%nHeld-out response NLL/token (%d held-out demonstrations): base %.4f, SFT %.4f, %s %.4f%n",
             heldOutDemos.size(), baseNll, sftNll, c.algorithm().label(), finalNll));
       }
+      table.append(baseLine);
       table.append(String.format("Final policy v%d, sha256 %s%n", o.result().version(), o.result().sha256()));
       if (c.algorithm() == Algorithm.SER_RFT) {
         snap.latest("reward").ifPresent(r -> {
@@ -285,6 +286,7 @@ final class RunCommand implements Callable<Integer> {
 
   private String evalText = "";
   private String baseSource = "";
+  private String baseLine = "";
 
   /** --model DIR, else (--quick) a tiny base pre-trained here on the training sentences, else the bundled English base. */
   private PolicyModel baseModel(List<Sentence> train, NDManager root, long seed) throws java.io.IOException {
