@@ -46,29 +46,14 @@ public final class BpeTrainer {
     /** The vocabulary as a Hugging Face {@code tokenizer.json}. */
     public byte[] tokenizerJson() {
       ObjectMapper m = new ObjectMapper();
-      ObjectNode root = m.createObjectNode();
-      root.put("version", "1.0");
-      root.putNull("truncation");
-      root.putNull("padding");
-      ArrayNode added = root.putArray("added_tokens");
-      for (int i = 0; i < SPECIALS.size(); i++) {
-        added.addObject().put("id", i).put("content", SPECIALS.get(i)).put("single_word", false).put("lstrip", false)
-            .put("rstrip", false).put("normalized", false).put("special", true);
-      }
-      root.putNull("normalizer");
-      root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-          .put("use_regex", true);
-      root.putNull("post_processor");
-      root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-          .put("use_regex", true);
-      ObjectNode model = root.putObject("model");
-      model.put("type", "BPE").putNull("dropout").putNull("unk_token").put("continuing_subword_prefix", "")
-          .put("end_of_word_suffix", "").put("fuse_unk", false).put("byte_fallback", false).put("ignore_merges", false);
-      ObjectNode vocab = model.putObject("vocab");
+      java.util.Map<Integer, String> specials = new java.util.TreeMap<>();
+      for (int i = 0; i < SPECIALS.size(); i++) specials.put(i, SPECIALS.get(i));
+      ObjectNode root = ByteLevel.tokenizerJson(m, specials);
+      ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
       int id = 0;
       for (String s : SPECIALS) vocab.put(s, id++);
       for (int b = 0; b < 256; b++) vocab.put(String.valueOf(ByteLevel.toChar(b)), id++);
-      ArrayNode merges = model.putArray("merges");
+      ArrayNode merges = (ArrayNode) root.path("model").path("merges");
       for (String[] mg : this.merges) {
         vocab.put(mg[0] + mg[1], id++);
         merges.add(mg[0] + " " + mg[1]);

@@ -24,6 +24,34 @@ public final class ByteLevel {
     return TO_CHAR[b & 0xff];
   }
 
+  /**
+   * The skeleton of a byte-level BPE {@code tokenizer.json} — GPT-2's pre-tokenizer pattern and
+   * decoder, no normalizer, no post-processor — with the given special tokens (id → content); the
+   * caller fills {@code model.vocab} and {@code model.merges}, which are returned empty.
+   */
+  static com.fasterxml.jackson.databind.node.ObjectNode tokenizerJson(com.fasterxml.jackson.databind.ObjectMapper m,
+      java.util.Map<Integer, String> specials) {
+    var root = m.createObjectNode();
+    root.put("version", "1.0");
+    root.putNull("truncation");
+    root.putNull("padding");
+    var added = root.putArray("added_tokens");
+    specials.forEach((id, content) -> added.addObject().put("id", id).put("content", content).put("single_word", false)
+        .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true));
+    root.putNull("normalizer");
+    root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+        .put("use_regex", true);
+    root.putNull("post_processor");
+    root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+        .put("use_regex", true);
+    var model = root.putObject("model");
+    model.put("type", "BPE").putNull("dropout").putNull("unk_token").put("continuing_subword_prefix", "")
+        .put("end_of_word_suffix", "").put("fuse_unk", false).put("byte_fallback", false).put("ignore_merges", false);
+    model.putObject("vocab");
+    model.putArray("merges");
+    return root;
+  }
+
   /** UTF-8 bytes of a string, each written as its byte-level character. */
   public static String encode(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

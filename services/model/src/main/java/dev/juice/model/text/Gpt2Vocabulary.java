@@ -28,30 +28,15 @@ public final class Gpt2Vocabulary {
     ObjectMapper m = new ObjectMapper();
     JsonNode encoder = m.readTree(encoderJson);
     if (!encoder.isObject() || encoder.size() == 0) throw new IllegalArgumentException("encoder.json is not a token → id object");
-    ObjectNode root = m.createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
     JsonNode eos = encoder.get(BpeTokenizer.EOS_TOKEN);
     if (eos == null) throw new IllegalArgumentException("encoder.json has no " + BpeTokenizer.EOS_TOKEN);
-    added.addObject().put("id", eos.asInt()).put("content", BpeTokenizer.EOS_TOKEN).put("single_word", false)
-        .put("lstrip", false).put("rstrip", false).put("normalized", true).put("special", true);
-    root.putNull("normalizer");
-    root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-        .put("use_regex", true);
-    root.putNull("post_processor");
-    root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", true)
-        .put("use_regex", true);
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE").putNull("dropout").putNull("unk_token").put("continuing_subword_prefix", "")
-        .put("end_of_word_suffix", "").put("fuse_unk", false).put("byte_fallback", false).put("ignore_merges", false);
-    ObjectNode vocab = model.putObject("vocab");
+    ObjectNode root = ByteLevel.tokenizerJson(m, Map.of(eos.asInt(), BpeTokenizer.EOS_TOKEN));
+    ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
     for (Iterator<Map.Entry<String, JsonNode>> it = encoder.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       vocab.put(e.getKey(), e.getValue().asInt());
     }
-    ArrayNode merges = model.putArray("merges");
+    ArrayNode merges = (ArrayNode) root.path("model").path("merges");
     for (String line : vocabBpe.split("\n")) {
       if (line.startsWith("#version") || line.isBlank()) continue;
       String[] p = line.trim().split(" ");
