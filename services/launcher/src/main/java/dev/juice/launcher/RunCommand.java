@@ -75,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
   int partitions;
 
   @Option(names = "--demonstrations", paramLabel = "FILE.jsonl", description = "Your own demonstrations "
-      + "({\"prompt\", \"response\"} per line) instead of the bundled benchmark; the base model pre-trains on them.")
+      + "({\"prompt\", \"response\"} per line) instead of the bundled benchmark; training starts from the base model (--model).")
   Path demonstrations;
 
   @Option(names = "--preferences", paramLabel = "FILE.jsonl", description = "Preference pairs for --algorithm ser-rft "
