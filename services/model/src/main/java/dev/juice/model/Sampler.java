@@ -56,6 +56,9 @@ public final class Sampler {
     int b = prompts.length;
     BpeTokenizer tok = model.tokenizer();
     int ctx = model.config().contextLength();
+    boolean[] allowed = allowedTokens(tok, model.config().vocabSize());
+    int nAllowed = 0;
+    for (boolean a : allowed) if (a) nAllowed++;
     int v = model.config().vocabSize();
     int[][] seq = new int[b][];
     int minLen = Integer.MAX_VALUE;
@@ -87,7 +90,7 @@ public final class Sampler {
             next[i] = seq[i][pos]; // still inside this row's prompt: teacher-force
             anyActive = true;
           } else if (!done[i] && produced[i] < o.maxNewTokens()) {
-            int t = pick(logits, i * v, v, o, rnd[i], tok);
+            int t = pick(logits, i * v, v, o, rnd[i], allowed, nAllowed, tok.eos());
             logProb[i] += logSoftmaxAt(logits, i * v, v, t);
             out[i][produced[i]++] = t;
             next[i] = t;
@@ -133,18 +136,19 @@ public final class Sampler {
     }
   }
 
+  /** Which of the model's v token ids may be generated (computed once per generation, not per token). */
+  static boolean[] allowedTokens(BpeTokenizer tok, int v) {
+    boolean[] allowed = new boolean[v];
+    for (int j = 0; j < Math.min(v, tok.vocabSize()); j++) allowed[j] = tok.generable(j);
+    return allowed;
+  }
+
   /**
    * One token from a row's logits. PAD and BOS are never generated (they mark structure, not text),
    * nor ids past the tokenizer's vocabulary (rows a checkpoint may pad its embedding with).
    */
-  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd, BpeTokenizer tok) {
-    int vocab = Math.min(v, tok.vocabSize());
-    boolean[] allowed = new boolean[v];
-    int nAllowed = 0;
-    for (int j = 0; j < vocab; j++) {
-      allowed[j] = tok.generable(j);
-      if (allowed[j]) nAllowed++;
-    }
+  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd, boolean[] allowed, int nAllowed,
+      int eos) {
     if (o.temperature() <= 0) {
       int best = -1;
       for (int j = 0; j < v; j++) {
@@ -178,7 +182,7 @@ public final class Sampler {
       if (u < 0 && w[j] > 0) return j;
     }
     for (int j = v - 1; j >= 0; j--) if (w[j] > 0) return j;
-    return tok.eos();
+    return eos;
   }
 
   static double logSoftmaxAt(float[] logits, int off, int v, int t) {
