@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark; each prints figures measured side by side in one run.",
     subcommands = {BenchIngestCommand.class, BenchModelCommand.class, BenchWeightsCommand.class,
-        BenchPipelineCommand.class, BenchQualityCommand.class})
+        BenchPipelineCommand.class, BenchQualityCommand.class, BenchRewardCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

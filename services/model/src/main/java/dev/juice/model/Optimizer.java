@@ -70,9 +70,10 @@ public final class Optimizer {
           lossValue = loss.getFloat();
         }
         // gradient wrappers belong to this step, so whatever is derived from them is freed with it
-        List<NDArray> grads = new ArrayList<>(model.parameters().size());
+        Map<String, NDArray> trained = model.trainableParameters();
+        List<NDArray> grads = new ArrayList<>(trained.size());
         NDList norms = new NDList();
-        for (NDArray p : model.parameters().values()) {
+        for (NDArray p : trained.values()) {
           NDArray g = p.getGradient();
           g.attach(step);
           grads.add(g);
@@ -82,7 +83,7 @@ public final class Optimizer {
         float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f;
         steps++;
         int i = 0;
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        for (Map.Entry<String, NDArray> e : trained.entrySet()) {
           NDArray g = grads.get(i++);
           if (scale != 1f) g.muli(scale); // in place, outside any graph
           adam.update(e.getKey(), e.getValue(), g);

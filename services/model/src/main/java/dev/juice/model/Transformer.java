@@ -31,6 +31,7 @@ public abstract class Transformer implements AutoCloseable {
   protected final NDManager manager;
   protected final Map<String, NDArray> params = new LinkedHashMap<>();
   private final Map<Integer, float[]> masks = new ConcurrentHashMap<>();
+  private final java.util.Set<String> frozen = new java.util.HashSet<>();
 
   protected Transformer(ModelConfig config, NDManager parent, long seed) {
     this.config = config;
@@ -80,9 +81,50 @@ public abstract class Transformer implements AutoCloseable {
     return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
   }
 
-  /** Marks every parameter as trainable or frozen (a frozen model never receives gradients). */
+  /**
+   * Marks every parameter as trainable or frozen (a frozen model never receives gradients); parameters
+   * frozen by {@link #freezeLowerLayers} stay frozen.
+   */
   public void setTrainable(boolean trainable) {
-    params.values().forEach(p -> p.setRequiresGradient(trainable));
+    params.forEach((name, p) -> p.setRequiresGradient(trainable && !frozen.contains(name)));
+  }
+
+  /**
+   * Freezes the embeddings and the lowest {@code layers} blocks ({@code wte}, {@code wpe},
+   * {@code h.0 … h.(layers-1)}) for good: training updates only the blocks above and the final
+   * LayerNorm (and any head). 0 unfreezes everything.
+   */
+  public void freezeLowerLayers(int layers) {
+    if (layers < 0 || layers > config.numLayers()) {
+      throw new IllegalArgumentException("frozen layers must be in [0, " + config.numLayers() + "], got " + layers);
+    }
+    frozen.clear();
+    if (layers > 0) {
+      frozen.add("wte.weight");
+      frozen.add("wpe.weight");
+      for (String name : params.keySet()) {
+        for (int l = 0; l < layers; l++) if (name.startsWith("h." + l + ".")) frozen.add(name);
+      }
+    }
+    params.forEach((name, p) -> {
+      if (frozen.contains(name)) p.setRequiresGradient(false);
+    });
+  }
+
+  /** Lower blocks frozen by {@link #freezeLowerLayers} (0 = none). */
+  public int frozenLayers() {
+    int n = 0;
+    while (n < config.numLayers() && frozen.contains("h." + n + ".ln_1.weight")) n++;
+    return n;
+  }
+
+  /** The parameters training updates, in their fixed order. */
+  public Map<String, NDArray> trainableParameters() {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    params.forEach((name, p) -> {
+      if (!frozen.contains(name)) out.put(name, p);
+    });
+    return out;
   }
 
   protected final void add(String name, NDArray array) {

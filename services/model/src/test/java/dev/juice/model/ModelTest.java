@@ -16,6 +16,7 @@ import ai.djl.training.GradientCollector;
 import dev.juice.model.math.Losses;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +216,25 @@ class ModelTest {
     assertEquals(h1, h2, "same seed, data and threads: bit-identical weights");
     try (PolicyModel m = tiny(10)) {
       assertNotEquals(h1, WeightsCodec.sha256Hex(WeightsCodec.encode(m)));
+    }
+  }
+
+  @Test
+  void frozenLowerLayersDoNotMoveAndTheRestTrains() {
+    try (PolicyModel m = tiny(11)) {
+      m.freezeLowerLayers(1);
+      assertEquals(1, m.frozenLayers());
+      assertTrue(m.trainableParameters().keySet().stream().noneMatch(n -> n.startsWith("h.0.") || n.startsWith("wte") || n.startsWith("wpe")));
+      Map<String, float[]> before = new java.util.TreeMap<>();
+      m.parameters().forEach((n, p) -> before.put(n, p.toFloatArray()));
+      Optimizer opt = new Optimizer(m, 3e-3f, 0.1f, 1f);
+      for (int i = 0; i < 3; i++) opt.step(sftLoss(m, batch()));
+      m.parameters().forEach((n, p) -> {
+        boolean same = java.util.Arrays.equals(before.get(n), p.toFloatArray());
+        boolean frozen = n.startsWith("h.0.") || n.equals("wte.weight") || n.equals("wpe.weight");
+        assertEquals(frozen, same, n + (frozen ? " is frozen but moved" : " should train but did not move"));
+      });
+      assertThrows(IllegalArgumentException.class, () -> m.freezeLowerLayers(3));
     }
   }
 

@@ -1,0 +1,51 @@
+package dev.juice.launcher;
+
+import dev.juice.common.Hashing;
+import dev.juice.datasets.Benchmark;
+import dev.juice.datasets.PromptSplit;
+import dev.juice.datasets.Sentence;
+import dev.juice.model.pipeline.Demo;
+import dev.juice.model.pipeline.Preference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The benchmark's data as the learners take it: demonstrations and preference pairs. */
+final class BenchData {
+  private BenchData() {}
+
+  /** Demonstrations (prompt = a seeded prefix of each sentence), id = SHA-256 of prompt + response. */
+  static List<Demo> demos(List<Sentence> sentences, long seed) {
+    List<Demo> demos = new ArrayList<>();
+    for (Sentence s : sentences) {
+      PromptSplit.split(s.text(), seed).ifPresent(p -> demos.add(new Demo(
+          Hashing.sha256Hex((p.prompt() + "\n" + p.response()).getBytes(StandardCharsets.UTF_8)), p.prompt(), p.response())));
+    }
+    return demos;
+  }
+
+  /** Preference pairs with the seed share labelled and the rest carrying only a hidden label. */
+  static List<Preference> preferences(List<Sentence> sentences, double share, long seed) {
+    List<Preference> out = new ArrayList<>();
+    for (Benchmark.Pair q : Benchmark.preferencePairs(sentences, share, seed)) {
+      out.add(new Preference(q.id(), q.prompt(), q.a(), q.b(), q.labelled() ? q.aPreferred() : null,
+          q.labelled() ? null : q.aPreferred()));
+    }
+    return out;
+  }
+
+  /**
+   * A deterministic (fit, validation) split: a pair is in validation when the hash of its id and the
+   * seed falls below {@code share}, so the split does not depend on list order.
+   */
+  static List<List<Preference>> validationSplit(List<Preference> pairs, double share, long seed) {
+    List<Preference> fit = new ArrayList<>();
+    List<Preference> val = new ArrayList<>();
+    for (Preference p : pairs) {
+      byte[] h = Hashing.sha256().digest((seed + "/validation/" + p.id()).getBytes(StandardCharsets.UTF_8));
+      long v = java.nio.ByteBuffer.wrap(h).getLong() >>> 11;
+      (v / (double) (1L << 53) < share ? val : fit).add(p);
+    }
+    return List.of(fit, val);
+  }
+}
