@@ -3,9 +3,7 @@ package dev.juice.launcher;
 import static dev.juice.evaluator.EvaluatorService.orDash;
 
 import ai.djl.ndarray.NDManager;
-import dev.juice.common.Hashing;
 import dev.juice.datasets.Benchmark;
-import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
 import dev.juice.evaluator.Evaluation;
@@ -19,6 +17,7 @@ import dev.juice.model.Engines;
 import dev.juice.model.ModelConfig;
 import dev.juice.model.PolicyModel;
 import dev.juice.model.WeightsCodec;
+import dev.juice.model.algo.BagOfWordsBradleyTerry;
 import dev.juice.model.algo.Progress;
 import dev.juice.model.algo.TrainConfig;
 import dev.juice.model.algo.Trainers;
@@ -87,7 +86,7 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--ser-epochs", description = "Epochs of each SER (re)training (default 3) — for sweeps.")
   Integer serEpochs;
 
-  @Option(names = "--ser-lr", description = "Learning rate of SER's RM training (default 1e-4) — for sweeps.")
+  @Option(names = "--ser-lr", description = "Learning rate of SER's RM training (default 3e-4, chosen on a validation split by `juice bench reward`) — for sweeps.")
   Float serLr;
 
   @Option(names = "--stage-prompts", description = "Held-out prompts of the per-stage gold curves (default 128; --quick 8).")
@@ -149,12 +148,7 @@ final class BenchQualityCommand implements Callable<Integer> {
         rows.add(new QualityReport.Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
         byte[] baseBlob = WeightsCodec.encode(base);
         for (double rho : rhos) {
-          List<Demo> demos = new ArrayList<>();
-          for (Sentence s : Benchmark.demonstrations(train, rho, seed)) {
-            PromptSplit.split(s.text(), seed).ifPresent(p ->
-                demos.add(new Demo(Hashing.sha256Hex((p.prompt() + "\n" + p.response()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    p.prompt(), p.response())));
-          }
+          List<Demo> demos = BenchData.demos(Benchmark.demonstrations(train, rho, seed), seed);
           long ts = System.nanoTime();
           PipelineConfig sftCfg = config(Algorithm.IRFT, seed, maxNew);
           try (PolicyModel sft = WeightsCodec.decodePolicy(baseBlob, root); PolicyModel scratch = WeightsCodec.decodePolicy(baseBlob, root)) {
@@ -281,16 +275,32 @@ final class BenchQualityCommand implements Callable<Integer> {
       for (double sh : serShares) out.add(new QualityReport.SerRow(rho, sh, seed, l));
       System.out.printf("  all labels (%d pairs): held-out accuracy %.3f%n", l.trainPairs(), l.heldOutAccuracy());
     }
+    // the yardstick on the same pairs: bag-of-words Bradley–Terry, λ chosen on a validation split of its labels
+    for (double share : serShares) {
+      SerLearner.Loop b = bagOfWords(preferences(train, share, seed), heldOut, seed, QualityReport.BOW_SHARE, root);
+      out.add(new QualityReport.SerRow(rho, share, seed, b));
+      System.out.printf("  bag-of-words BT, s=%s (%d pairs): held-out accuracy %.3f%n", QualityReport.pct(share), b.trainPairs(),
+          b.heldOutAccuracy());
+    }
+    SerLearner.Loop all = bagOfWords(preferences(train, 1.0, seed), heldOut, seed, QualityReport.BOW_ALL, root);
+    for (double sh : serShares) out.add(new QualityReport.SerRow(rho, sh, seed, all));
+    System.out.printf("  bag-of-words BT, all labels (%d pairs): held-out accuracy %.3f%n", all.trainPairs(), all.heldOutAccuracy());
     return forRft;
   }
 
-  /** Benchmark preference pairs with the seed share s labelled and the rest carrying only a hidden label. */
+  /** The bag-of-words Bradley–Terry baseline on the labelled pairs, as a row of the SER table. */
+  private static SerLearner.Loop bagOfWords(List<Preference> pairs, List<Preference> heldOut, long seed, int code, NDManager root) {
+    List<Preference> labelled = pairs.stream().filter(Preference::labelled).toList();
+    List<List<Preference>> fv = BenchData.validationSplit(labelled, 0.15, seed);
+    BagOfWordsBradleyTerry bt = fv.get(1).isEmpty()
+        ? BagOfWordsBradleyTerry.fit(labelled, 1e-2, BenchRewardCommand.BOW_STEPS, root)
+        : BagOfWordsBradleyTerry.selectL2(fv.get(0), fv.get(1), BenchRewardCommand.L2_GRID, BenchRewardCommand.BOW_STEPS, root);
+    return new SerLearner.Loop(code, 0, 0, labelled.size(), 0, Double.NaN, bt.accuracy(heldOut), Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /** Benchmark preference pairs (--quick: the first 120). */
   private List<Preference> preferences(List<Sentence> sentences, double share, long seed) {
-    List<Preference> out = new ArrayList<>();
-    for (Benchmark.Pair q : Benchmark.preferencePairs(sentences, share, seed)) {
-      out.add(new Preference(q.id(), q.prompt(), q.a(), q.b(), q.labelled() ? q.aPreferred() : null,
-          q.labelled() ? null : q.aPreferred()));
-    }
+    List<Preference> out = BenchData.preferences(sentences, share, seed);
     return quick ? out.subList(0, Math.min(out.size(), 120)) : out;
   }
 

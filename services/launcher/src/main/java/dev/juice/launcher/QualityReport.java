@@ -36,10 +36,30 @@ final class QualityReport {
     }
   }
 
-  /** One SER table row: a seed share's RM after a loop (0 = seed only, -1 = all labels), trained from the SFT trunk at ρ. */
+  /**
+   * One SER table row: a seed share's RM after a loop (0 = seed only, -1 = all labels), trained from
+   * the SFT trunk at ρ; or the bag-of-words Bradley–Terry baseline fitted on the seed share's labels
+   * ({@value #BOW_SHARE}) or on all labels ({@value #BOW_ALL}).
+   */
   record SerRow(double rho, double share, long seed, SerLearner.Loop loop) {
     String rm() {
-      return loop.loop() < 0 ? "all labels" : loop.loop() == 0 ? "seed only" : "SER loop " + loop.loop();
+      return switch (loop.loop()) {
+        case BOW_SHARE -> "bag-of-words BT, seed labels";
+        case BOW_ALL -> "bag-of-words BT, all labels";
+        case -1 -> "all labels";
+        case 0 -> "seed only";
+        default -> "SER loop " + loop.loop();
+      };
+    }
+
+    /** Reading order within a share: seed only, SER loops, the baseline on the same labels, all labels, the baseline on all labels. */
+    int order() {
+      return switch (loop.loop()) {
+        case BOW_SHARE -> 1_000;
+        case -1 -> 1_001;
+        case BOW_ALL -> 1_002;
+        default -> loop.loop();
+      };
     }
 
     String key() {
@@ -56,6 +76,10 @@ final class QualityReport {
 
   private static final Pattern SEED_SUFFIX = Pattern.compile("^(.*) seed (\\d+)$");
   private static final Pattern SER_LOOP = Pattern.compile("^SER loop (\\d+)$");
+
+  /** Loop codes of the bag-of-words baseline's rows in the SER table. */
+  static final int BOW_SHARE = -2;
+  static final int BOW_ALL = -3;
 
   final List<Row> rows = new ArrayList<>();
   final List<SerRow> ser = new ArrayList<>();
@@ -130,7 +154,7 @@ final class QualityReport {
     List<SerRow> sorted = new ArrayList<>(ser);
     // trunk, then share, then loop order with "all labels" last — the reading order of the paper's table
     sorted.sort(java.util.Comparator.comparingDouble(SerRow::rho).thenComparingDouble(SerRow::share)
-        .thenComparingInt(r -> r.loop().loop() < 0 ? Integer.MAX_VALUE : r.loop().loop()));
+        .thenComparingInt(SerRow::order));
     for (SerRow r : sorted) groups.computeIfAbsent(pct(r.share()) + "|" + r.rm() + "|" + r.rho(), k -> new ArrayList<>()).add(r);
     return markdown("| seed share s | RM | SFT trunk ρ | trained on (pairs) | kept status 1 / 2 | self-label precision "
         + "| held-out accuracy | reward mean | reward std | seeds |\n|---|---|---|---|---|---|---|---|---|---|\n", groups, List.of(
@@ -236,7 +260,8 @@ final class QualityReport {
     for (SerRow r : ser) {
       String trunk = trunks ? " (ρ=" + r.rho() + " trunk)" : "";
       if (r.loop().loop() >= 0) by.computeIfAbsent("s = " + pct(r.share()) + trunk, k -> new ArrayList<>()).add(r);
-      else all.computeIfAbsent("all labels" + trunk, k -> new ArrayList<>()).add(r);
+      else if (r.loop().loop() == -1) all.computeIfAbsent("all labels" + trunk, k -> new ArrayList<>()).add(r);
+      else if (r.loop().loop() == BOW_ALL) all.computeIfAbsent("bag-of-words BT, all labels" + trunk, k -> new ArrayList<>()).add(r);
     }
     Map<String, double[]> out = new LinkedHashMap<>();
     int maxLoop = 0;
@@ -336,6 +361,8 @@ final class QualityReport {
       if (s.has("loop")) loop = s.get("loop").asInt();
       else if (rm.equals("seed only")) loop = 0;
       else if (rm.equals("all labels")) loop = -1;
+      else if (rm.equals("bag-of-words BT, seed labels")) loop = BOW_SHARE;
+      else if (rm.equals("bag-of-words BT, all labels")) loop = BOW_ALL;
       else {
         Matcher mm = SER_LOOP.matcher(rm);
         if (!mm.matches()) throw new IllegalArgumentException(file + ": unknown SER RM \"" + rm + "\"");

@@ -58,6 +58,34 @@ class QualityReportTest {
   }
 
   @Test
+  void theBagOfWordsBaselineSitsBesideTheRewardModelsAndReadsBack() throws Exception {
+    String json = """
+        {"methods": [{"method": "SFT", "seed": 1, "rho": 0.0, "goldReward": 0.1, "sharePositive": 0.3, "kl": 10, "distinct2": 0.9, "realWordShare": 0.9, "winRateVsSft": 0.5, "seconds": 50}],
+         "ser": [
+          {"rho": 0.0, "share": 0.15, "seed": 1, "rm": "all labels", "loop": -1, "keptStatus1": 0, "keptStatus2": 0, "trainPairs": 856, "heldOutAccuracy": 0.80, "rewardMean": 0, "rewardStd": 1},
+          {"rho": 0.0, "share": 0.15, "seed": 1, "rm": "bag-of-words BT, all labels", "loop": -3, "keptStatus1": 0, "keptStatus2": 0, "trainPairs": 856, "heldOutAccuracy": 0.85},
+          {"rho": 0.0, "share": 0.15, "seed": 1, "rm": "bag-of-words BT, seed labels", "keptStatus1": 0, "keptStatus2": 0, "trainPairs": 128, "heldOutAccuracy": 0.74},
+          {"rho": 0.0, "share": 0.15, "seed": 1, "rm": "SER loop 1", "loop": 1, "keptStatus1": 100, "keptStatus2": 20, "trainPairs": 248, "heldOutAccuracy": 0.7, "rewardMean": 0, "rewardStd": 1, "precision": 0.7},
+          {"rho": 0.0, "share": 0.15, "seed": 1, "rm": "seed only", "loop": 0, "keptStatus1": 0, "keptStatus2": 0, "trainPairs": 128, "heldOutAccuracy": 0.6, "rewardMean": 0, "rewardStd": 1}]}
+        """;
+    Path f = tmp.resolve("bow.json");
+    Files.writeString(f, json);
+    QualityReport q = QualityReport.read(f);
+    String ser = q.serTable();
+    assertTrue(ser.contains("| 15 % | bag-of-words BT, seed labels | 0.0 | 128 | 0 / 0 | — | 0.740 | — | — | 1 |"), ser);
+    assertTrue(ser.contains("| 15 % | bag-of-words BT, all labels | 0.0 | 856 | 0 / 0 | — | 0.850 |"), ser);
+    int seedOnly = ser.indexOf("seed only");
+    int loop = ser.indexOf("SER loop 1");
+    int bowSeed = ser.indexOf("bag-of-words BT, seed labels");
+    int allRm = ser.indexOf("| all labels");
+    int bowAll = ser.indexOf("bag-of-words BT, all labels");
+    assertTrue(seedOnly < loop && loop < bowSeed && bowSeed < allRm && allRm < bowAll, "reading order:\n" + ser);
+    Path dir = tmp.resolve("bow-report");
+    q.write(dir, "1 seed");
+    assertEquals(ser, QualityReport.read(dir.resolve("results.json")).serTable());
+  }
+
+  @Test
   void twoDifferentRunsOfTheSameSeedAreRefusedNotAveraged() throws Exception {
     QualityReport q = QualityReport.read(oldFormat("a.json", 1, 0.0, 0.10, 0.07));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
