@@ -34,7 +34,7 @@ RUN java -Dai.djl.offline=true -DDJL_CACHE_DIR=/tmp/djl -cp "/out/engine/*" dev.
 FROM ${JRE_IMAGE} AS runtime
 RUN groupadd --system --gid 10001 juice \
  && useradd --system --uid 10001 --gid juice --home-dir /app --shell /usr/sbin/nologin juice \
- && mkdir -p /app /data && chown juice:juice /app /data
+ && mkdir -p /app /data /blobs && chown juice:juice /app /data /blobs
 COPY --from=build --chown=10001:10001 /opt/libtorch /opt/libtorch
 # MaxRAMPercentage sizes the heap from the container's memory limit; DJL's tensors live off-heap
 # (libtorch), so the heap gets half and the rest is left to native memory

@@ -8,6 +8,7 @@ import dev.juice.avro.ModelKind;
 import dev.juice.avro.ModelManifest;
 import dev.juice.avro.WeightChunk;
 import dev.juice.common.avro.RestSchemaRegistryClient;
+import dev.juice.common.weights.ClaimCheck;
 import dev.juice.common.weights.WeightPublisher;
 import dev.juice.common.weights.WeightSubscriber;
 import java.nio.ByteBuffer;
@@ -78,6 +79,63 @@ class WeightVersionsIT {
           assertTrue(c.await("policy", 3, Duration.ofSeconds(30)));
           assertEquals(List.of(3L), late.keySet().stream().filter(k -> k == 3L).toList());
         }
+      }
+    }
+  }
+
+  @Test
+  void largeVersionsGoByClaimCheckAndAreVerifiedBeforeTheSwitch(@org.junit.jupiter.api.io.TempDir java.nio.file.Path blobs)
+      throws Exception {
+    ClaimCheck cc = ClaimCheck.in(blobs, 1_000_000);
+    try (LocalStack stack = LocalStack.start(null, 0, 0, "claims", 1)) {
+      String topic = stack.topics().names().weights();
+      var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
+      Map<Long, byte[]> received = new ConcurrentHashMap<>();
+      try (WeightPublisher pub = new WeightPublisher(stack.clientProps(), registry, topic, "claims", "t-claims-policy", cc);
+           WeightSubscriber sub = new WeightSubscriber(stack.clientProps(), registry, topic, "policy"::equals,
+               (m, b) -> received.put(m.getVersion(), b), cc);
+           WeightSubscriber unmounted = new WeightSubscriber(stack.clientProps(), registry, topic, "policy"::equals, (m, b) -> { },
+               ClaimCheck.NONE)) {
+        byte[] small = blob(500_000, 1);
+        ModelManifest m1 = pub.publish(v("policy", 1), small);
+        assertEquals(1, m1.getChunkCount(), "under the threshold: chunks on the log");
+        assertEquals(null, m1.getUri());
+
+        byte[] big = blob(3_000_000, 2);
+        ModelManifest m2 = pub.publish(v("policy", 2), big);
+        assertEquals(0, m2.getChunkCount(), "over the threshold: no chunks");
+        assertEquals(blobs.resolve("claims/policy/" + m2.getSha256() + ".juicew").toUri().toString(), m2.getUri());
+        assertTrue(sub.await("policy", 2, Duration.ofSeconds(30)));
+        assertArrayEquals(big, received.get(2L));
+
+        // a reader without the shared directory keeps v1 and counts the refusal
+        assertTrue(unmounted.await("policy", 1, Duration.ofSeconds(30)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (unmounted.rejected() < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(1, unmounted.rejected());
+        assertEquals(1L, unmounted.version("policy").orElseThrow());
+
+        // a file altered after publishing is refused: the subscriber stays on v2
+        byte[] big3 = blob(3_000_000, 3);
+        ModelManifest m3 = pub.publish(v("policy", 3), big3);
+        assertTrue(sub.await("policy", 3, Duration.ofSeconds(30)));
+        java.nio.file.Path f4 = java.nio.file.Path.of(java.net.URI.create(m3.getUri())).resolveSibling("tampered.juicew");
+        byte[] big4 = blob(3_000_000, 4);
+        java.nio.file.Files.write(f4, big3); // holds v3's bytes, not the ones v4's sha256 names
+        pub.producer().beginTransaction();
+        pub.producer().send(new ProducerRecord<>(topic, 0, "policy/manifest", ModelManifest.newBuilder(m3).setVersion(4)
+            .setSha256(dev.juice.common.Hashing.sha256Hex(big4)).setUri(f4.toUri().toString()).setCreatedAt(Instant.now()).build()));
+        pub.producer().commitTransaction();
+        byte[] big5 = blob(3_000_000, 5);
+        pub.publish(v("policy", 5), big5);
+        assertTrue(sub.await("policy", 5, Duration.ofSeconds(30)));
+        assertEquals(1, sub.rejected(), "v4's file does not match its sha256");
+        assertTrue(!received.containsKey(4L));
+        assertArrayEquals(big5, received.get(5L));
+
+        // the trainers' resume path reads claim-checked versions too (from this process's environment: none here)
+        assertTrue(dev.juice.common.weights.WeightSnapshot.read(stack.clientProps(), registry, topic, Duration.ofSeconds(30))
+            .latest("policy").map(l -> l.version() == 1).orElse(false), "without JUICE_BLOB_DIR the snapshot keeps the newest chunked version");
       }
     }
   }

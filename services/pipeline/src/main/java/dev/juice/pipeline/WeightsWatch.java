@@ -1,6 +1,7 @@
 package dev.juice.pipeline;
 
 import dev.juice.common.avro.SchemaRegistryClient;
+import dev.juice.common.weights.ClaimCheck;
 import dev.juice.common.weights.WeightSubscriber;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,12 +20,18 @@ public final class WeightsWatch implements AutoCloseable {
 
   public WeightsWatch(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
       Map<String, HotSwapModel<?>> models) {
+    this(clientProps, registry, topic, models, ClaimCheck.fromEnvironment());
+  }
+
+  /** @param claimCheck where claim-checked versions are read from */
+  public WeightsWatch(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
+      Map<String, HotSwapModel<?>> models, ClaimCheck claimCheck) {
     this.subscriber = new WeightSubscriber(clientProps, registry, topic,
         m -> models.containsKey(m) || m.equals("policy"), (manifest, blob) -> {
           HotSwapModel<?> h = models.get(manifest.getModel());
           if (h != null) h.offer(manifest, blob);
           if (manifest.getModel().equals("policy") && manifest.getMetrics().getOrDefault(FINAL, 0.0) >= 1) finished.set(true);
-        });
+        }, claimCheck);
   }
 
   public boolean finished() {

@@ -57,7 +57,7 @@ public final class SamplerService implements AutoCloseable {
     this.manager = Engines.newManager();
     this.policy = new HotSwapModel<>(blob -> WeightsCodec.decodePolicy(blob, manager), "policy",
         config.worker().instanceId());
-    this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("policy", policy));
+    this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("policy", policy), config.worker().claimCheck());
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "sampler", config.worker().instanceId());
     AvroDeserializer<RolloutRequest> requests = new AvroDeserializer<>(registry, RolloutRequest.class);
     ExactlyOnceWorker worker = new ExactlyOnceWorker("sampler-" + config.worker().instanceId(), props, registry, topics.rollouts(),

@@ -51,7 +51,7 @@ public final class ScorerService implements AutoCloseable {
     this.manager = Engines.newManager();
     this.reward = new HotSwapModel<>(blob -> (RewardModel) WeightsCodec.decode(blob, manager), "reward",
         config.worker().instanceId());
-    this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("reward", reward));
+    this.watch = new WeightsWatch(props, registry, topics.weights(), Map.of("reward", reward), config.worker().claimCheck());
     this.metrics = new MetricsPublisher(props, registry, topics.metrics(), config.run(), "scorer", config.worker().instanceId());
     AvroDeserializer<PolicySample> samples = new AvroDeserializer<>(registry, PolicySample.class);
     ExactlyOnceWorker worker = new ExactlyOnceWorker("scorer-" + config.worker().instanceId(), props, registry, topics.samples(),

@@ -30,18 +30,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a version whole or not at all. Keys are {@code <model>/chunk/<i>} and {@code <model>/manifest}: in
  * the compacted topic the newest version of each model survives. A trainer can add its input
  * offsets to the same transaction through {@link #producer()}.
+ *
+ * <p>A blob larger than the {@link ClaimCheck}'s threshold does not go to the log: it is written to the
+ * shared weights directory before the transaction starts, and the manifest carries its URI with
+ * {@code chunkCount} 0 (the claim check). Readers verify size and sha256 before they switch.
  */
 public final class WeightPublisher implements AutoCloseable {
   public static final int MAX_CHUNK = 1_000_000;
+  /** What every Juice blob is: {@code WeightsCodec}'s encoding (config, tokenizer, parameters). */
+  public static final String FORMAT = "juice-weights-v2";
 
   private final String topic;
   private final String runId;
   private final KafkaProducer<String, SpecificRecord> producer;
+  private final ClaimCheck claimCheck;
 
+  /** A publisher with the claim check this process's environment configures ({@link ClaimCheck#fromEnvironment()}). */
   public WeightPublisher(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic, String runId,
       String transactionalId) {
+    this(clientProps, registry, topic, runId, transactionalId, ClaimCheck.fromEnvironment());
+  }
+
+  public WeightPublisher(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic, String runId,
+      String transactionalId, ClaimCheck claimCheck) {
     this.topic = topic;
     this.runId = runId;
+    this.claimCheck = java.util.Objects.requireNonNull(claimCheck, "claimCheck");
     Map<String, Object> p = new HashMap<>(clientProps);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -84,9 +98,20 @@ public final class WeightPublisher implements AutoCloseable {
   public List<ModelManifest> publish(List<Entry> versions, List<ProducerRecord<String, SpecificRecord>> extra,
       Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
     List<ModelManifest> manifests = new ArrayList<>();
+    // claim-checked blobs are on disk (content-addressed, complete) before the manifest can be seen
+    List<String> shas = new ArrayList<>();
+    List<String> uris = new ArrayList<>();
+    for (Entry e : versions) {
+      String sha = Hashing.sha256Hex(e.blob());
+      shas.add(sha);
+      uris.add(claimCheck.applies(e.blob().length)
+          ? claimCheck.put(runId, e.version().model(), sha, e.blob()).toString() : null);
+    }
     producer.beginTransaction();
     try {
-      for (Entry e : versions) manifests.add(send(e.version(), e.blob()));
+      for (int i = 0; i < versions.size(); i++) {
+        manifests.add(send(versions.get(i).version(), versions.get(i).blob(), shas.get(i), uris.get(i)));
+      }
       for (ProducerRecord<String, SpecificRecord> r : extra) producer.send(r);
       if (!offsets.isEmpty()) producer.sendOffsetsToTransaction(offsets, group);
       producer.commitTransaction();
@@ -101,12 +126,12 @@ public final class WeightPublisher implements AutoCloseable {
     return manifests;
   }
 
-  private ModelManifest send(Version v, byte[] blob) {
-    int count = Math.max(1, (blob.length + MAX_CHUNK - 1) / MAX_CHUNK);
+  private ModelManifest send(Version v, byte[] blob, String sha256, String uri) {
+    int count = uri != null ? 0 : Math.max(1, (blob.length + MAX_CHUNK - 1) / MAX_CHUNK);
     ModelManifest manifest = ModelManifest.newBuilder()
         .setRunId(runId).setModel(v.model()).setKind(v.kind()).setVersion(v.version())
         .setParentVersion(v.parentVersion()).setStep(v.step()).setAlgorithm(v.algorithm())
-        .setByteSize(blob.length).setSha256(Hashing.sha256Hex(blob)).setChunkCount(count)
+        .setFormat(FORMAT).setByteSize(blob.length).setSha256(sha256).setChunkCount(count).setUri(uri)
         .setMetrics(v.metrics() == null ? Map.of() : v.metrics()).setCreatedAt(Instant.now()).build();
     for (int i = 0; i < count; i++) {
       byte[] slice = Arrays.copyOfRange(blob, i * MAX_CHUNK, Math.min(blob.length, (i + 1) * MAX_CHUNK));

@@ -96,7 +96,10 @@ public final class WeightSnapshot {
     Follower(SchemaRegistryClient registry, java.util.function.BiPredicate<String, Long> wanted) {
       this.values = AvroDeserializer.specificByWriterSchema(registry);
       this.wanted = wanted;
+      this.claimCheck = ClaimCheck.fromEnvironment();
     }
+
+    private final ClaimCheck claimCheck;
 
     void poll(Map<String, Object> clientProps, String topic, Duration timeout) {
       next = TopicReader.readOn(clientProps, topic, next, new StringDeserializer(), values, timeout, r -> {
@@ -108,18 +111,41 @@ public final class WeightSnapshot {
               .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
         } else if (r.value() instanceof ModelManifest m) {
           Map<Integer, byte[]> parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
-          byte[] blob = assemble(m, parts);
           Loaded prev = newest.get(m.getModel());
-          if (blob != null && wanted.test(m.getModel(), m.getVersion()) && (prev == null || prev.version() < m.getVersion())) newest.put(m.getModel(), new Loaded(m, blob));
+          if (wanted.test(m.getModel(), m.getVersion()) && (prev == null || prev.version() < m.getVersion())) {
+            byte[] blob = assembleOrNull(m, parts, claimCheck);
+            if (blob != null) newest.put(m.getModel(), new Loaded(m, blob));
+          }
           chunks.getOrDefault(m.getModel(), new TreeMap<>()).headMap(m.getVersion(), true).clear();
         }
       });
     }
   }
 
-  /** The blob when every chunk is there and the sha256 matches; null otherwise. */
-  static byte[] assemble(ModelManifest m, Map<Integer, byte[]> parts) {
-    if (parts == null || parts.size() != m.getChunkCount()) return null;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WeightSnapshot.class);
+
+  private static byte[] assembleOrNull(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) {
+    try {
+      return assemble(m, parts, claimCheck);
+    } catch (ClaimCheck.Refused e) {
+      log.warn("weights: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * The verified blob of a version: from the shared directory when the manifest carries a claim-check
+   * URI, else from its chunks. Null when chunks are missing, their sizes do not add up to the
+   * manifest's (checked before anything is allocated) or the sha256 does not match.
+   *
+   * @throws ClaimCheck.Refused when a claim-checked blob cannot be fetched or verified
+   */
+  static byte[] assemble(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
+    if (m.getUri() != null) return claimCheck.fetch(m);
+    if (parts == null || parts.size() != m.getChunkCount() || m.getByteSize() < 0) return null;
+    long total = 0;
+    for (byte[] c : parts.values()) total += c.length;
+    if (total != m.getByteSize()) return null;
     byte[] blob = new byte[(int) m.getByteSize()];
     int off = 0;
     for (int i = 0; i < m.getChunkCount(); i++) {

@@ -49,9 +49,17 @@ public final class WeightSubscriber implements AutoCloseable {
   private final Map<String, Long> current = new ConcurrentHashMap<>();
   private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> pending = new HashMap<>();
   private final AtomicLong rejected = new AtomicLong();
+  private final ClaimCheck claimCheck;
 
+  /** A subscriber with the claim check this process's environment configures ({@link ClaimCheck#fromEnvironment()}). */
   public WeightSubscriber(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
       Predicate<String> models, Listener listener) {
+    this(clientProps, registry, topic, models, listener, ClaimCheck.fromEnvironment());
+  }
+
+  public WeightSubscriber(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
+      Predicate<String> models, Listener listener, ClaimCheck claimCheck) {
+    this.claimCheck = java.util.Objects.requireNonNull(claimCheck, "claimCheck");
     this.models = models;
     this.listener = listener;
     Map<String, Object> p = new HashMap<>(clientProps);
@@ -75,7 +83,7 @@ public final class WeightSubscriber implements AutoCloseable {
     return Optional.ofNullable(current.get(model));
   }
 
-  /** Versions refused because chunks were missing or the checksum did not match. */
+  /** Versions refused because chunks were missing, the checksum did not match or a claim-checked blob could not be fetched. */
   public long rejected() {
     return rejected.get();
   }
@@ -126,7 +134,14 @@ public final class WeightSubscriber implements AutoCloseable {
     Map<Integer, byte[]> chunks = byVersion.get(version);
     try {
       if (version <= current.getOrDefault(model, -1L)) return;
-      byte[] blob = WeightSnapshot.assemble(m, chunks);
+      byte[] blob;
+      try {
+        blob = WeightSnapshot.assemble(m, chunks, claimCheck);
+      } catch (ClaimCheck.Refused e) {
+        rejected.incrementAndGet();
+        log.warn("weights {} v{} refused: {}; keeping v{}", model, version, e.getMessage(), current.get(model));
+        return;
+      }
       if (blob == null) {
         rejected.incrementAndGet();
         log.warn("weights {} v{}: {} of {} chunks present or sha256 mismatch; keeping v{}", model, version,
