@@ -37,9 +37,20 @@ final class ServeCommand implements Callable<Integer> {
       + "(JUICE_HTTP_PORT; 0 = any free port; default: none from the CLI, 8080 in the images).")
   Integer httpPort;
 
+  @Option(names = "--model", paramLabel = "DIR", description = "policy-trainer: start the run from this Hugging Face GPT-2 checkpoint "
+      + "directory (config.json, model.safetensors, tokenizer.json) instead of the bundled English base (JUICE_BASE).")
+  java.nio.file.Path model;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
+    if (model != null) {
+      if (!service.equals("policy-trainer")) {
+        throw new IllegalArgumentException("--model applies to the policy-trainer (it publishes the run's base); the " + service
+            + " takes its model versions from the weights topic");
+      }
+      env.put("JUICE_BASE", model.toAbsolutePath().toString());
+    }
     if (bootstrap != null) env.put("JUICE_BOOTSTRAP", bootstrap);
     if (registry != null) env.put("JUICE_REGISTRY", registry);
     if (run != null) env.put("JUICE_RUN", run);

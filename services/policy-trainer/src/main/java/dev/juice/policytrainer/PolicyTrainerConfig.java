@@ -14,21 +14,40 @@ import java.util.Map;
  * @param run experiment namespace (JUICE_RUN)
  * @param kafka bootstrap, registry and KAFKA_* client settings
  * @param pipeline algorithm and hyper-parameters (see {@link PipelineEnv#VARIABLES})
- * @param preset model size when the trainer has to pre-train its own base (JUICE_PRESET tiny|small|large, default small)
+ * @param preset model size of JUICE_BASE=pretrain (JUICE_PRESET tiny|small|large, default small)
  * @param pretrainEpochs epochs of that pre-training (JUICE_PRETRAIN_EPOCHS, default 8)
  * @param minDemos demonstrations to wait for before SFT starts (JUICE_MIN_DEMOS, default 1)
  * @param awaitInputs how long a round may wait for its samples (JUICE_AWAIT_INPUTS, default 30m)
  * @param reuseRecordedSamples train on the samples already recorded in the run's topics as they are,
  *     without the staleness check (replay with recorded samples; JUICE_REUSE_SAMPLES, default false)
- * @param awaitBase wait for a "base" model on the weights topic instead of pre-training one
- *     (JUICE_BASE=await; default pretrain) — when a driver publishes the base, as in compose.yaml
+ * @param base where the base model comes from when the run has no "base" version yet (JUICE_BASE):
+ *     {@value #BUNDLED} (default: Juice's English base shipped in the jar), {@value #AWAIT} (wait for a
+ *     driver to publish it, as in compose.yaml), {@value #PRETRAIN} (pre-train a {@code preset} model on
+ *     the demonstrations — the old toy behaviour, for experiments), or the path of a Hugging Face
+ *     GPT-2 checkpoint directory; the trainer publishes it as the run's "base" version
  */
 public record PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfig pipeline, String preset,
-    int pretrainEpochs, int minDemos, Duration awaitInputs, boolean reuseRecordedSamples, boolean awaitBase) {
+    int pretrainEpochs, int minDemos, Duration awaitInputs, boolean reuseRecordedSamples, String base) {
+  public static final String BUNDLED = "bundled";
+  public static final String AWAIT = "await";
+  public static final String PRETRAIN = "pretrain";
 
   public PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfig pipeline, String preset, int pretrainEpochs,
       int minDemos, Duration awaitInputs, boolean reuseRecordedSamples) {
-    this(run, kafka, pipeline, preset, pretrainEpochs, minDemos, awaitInputs, reuseRecordedSamples, false);
+    this(run, kafka, pipeline, preset, pretrainEpochs, minDemos, awaitInputs, reuseRecordedSamples, BUNDLED);
+  }
+
+  public PolicyTrainerConfig {
+    java.util.Objects.requireNonNull(base, "base");
+    if (!(base.equals(BUNDLED) || base.equals(AWAIT) || base.equals(PRETRAIN) || java.nio.file.Files.isDirectory(java.nio.file.Path.of(base)))) {
+      throw new dev.juice.common.config.ConfigException("JUICE_BASE must be bundled, await, pretrain or a checkpoint directory; "
+          + base + " is none of these (no such directory)");
+    }
+  }
+
+  /** Whether the trainer waits for a driver to publish the base. */
+  public boolean awaitBase() {
+    return base.equals(AWAIT);
   }
 
   public static PolicyTrainerConfig fromEnv(Map<String, String> environment) {
@@ -38,10 +57,6 @@ public record PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfi
     return new PolicyTrainerConfig(run, KafkaSettings.fromEnv(env), PipelineEnv.fromEnv(env),
         env.string("JUICE_PRESET", "small"), env.integer("JUICE_PRETRAIN_EPOCHS", 8), env.integer("JUICE_MIN_DEMOS", 1),
         env.duration("JUICE_AWAIT_INPUTS", Duration.ofMinutes(30)), env.bool("JUICE_REUSE_SAMPLES", false),
-        switch (env.string("JUICE_BASE", "pretrain")) {
-          case "pretrain" -> false;
-          case "await" -> true;
-          default -> throw new IllegalArgumentException("JUICE_BASE must be pretrain or await");
-        });
+        env.string("JUICE_BASE", BUNDLED));
   }
 }

@@ -253,11 +253,33 @@ public final class PolicyTrainerService {
         b -> Convert.sample(d.deserialize(topics.samples(), b), c.stages()), s -> s.round().index(), Sample::sampleId);
   }
 
-  /** The base model: the run's "base" version if one was published, else pre-trained here on the demonstrations. */
+  /**
+   * The base model: the run's "base" version if one was published; else, by {@code JUICE_BASE}, the
+   * bundled English base, a checkpoint directory, one a driver will publish, or one pre-trained here
+   * on the demonstrations. A base made or loaded here is published as the run's "base" version.
+   */
   private PolicyModel base(WeightSnapshot snapshot, DemoFeed demos, NDManager root, WeightPublisher publisher,
       Progress progress) throws InterruptedException {
     var base = snapshot.latest("base");
     if (base.isPresent()) return WeightsCodec.decodePolicy(base.get().blob(), root);
+    if (!config.awaitBase() && !config.base().equals(PolicyTrainerConfig.PRETRAIN)) {
+      java.nio.file.Path dir;
+      try {
+        dir = config.base().equals(PolicyTrainerConfig.BUNDLED) ? dev.juice.model.hf.BundledBase.directory() : java.nio.file.Path.of(config.base());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot unpack the bundled base model", e);
+      }
+      log.info("run '{}': base model from {}", config.run(), config.base().equals(PolicyTrainerConfig.BUNDLED) ? "the bundled English base" : dir);
+      PolicyModel policy;
+      try {
+        policy = dev.juice.model.hf.HfCheckpoint.loadPolicy(dir, root); // refuses a bad checkpoint before anything is published
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read the base checkpoint " + dir, e);
+      }
+      publisher.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of()),
+          WeightsCodec.encode(policy));
+      return policy;
+    }
     if (config.awaitBase()) {
       state.phase("awaiting base");
       log.info("run '{}': waiting for a base model on {}", config.run(), topics.weights());
