@@ -32,10 +32,13 @@ import java.util.regex.Pattern;
  *
  * <p>Rules: UTF-8 only, a JSON object with no unknown or duplicate fields, the required fields present
  * as strings, non-empty after whitespace normalisation (runs of white space → one space, trimmed), no
- * control characters, within {@link Limits}.
+ * control characters, no special-token text ({@code <|endoftext|>}, {@code <|pad|>}, {@code <|bos|>}:
+ * the tokenizer would read it as the token), within {@link Limits}.
  */
 public final class Validator {
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  /** Text the tokenizers read as special tokens (Juice's and GPT-2's), never allowed in user text. */
+  static final java.util.List<String> SPECIAL_TOKENS = java.util.List.of("<|endoftext|>", "<|pad|>", "<|bos|>");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
   private static final Set<String> DEMO_FIELDS = Set.of("prompt", "response", "id", "source", "attributes");
   private static final Set<String> PREF_FIELDS = Set.of("prompt", "chosen", "rejected", "response_a", "response_b",
@@ -170,6 +173,12 @@ public final class Validator {
     // checked before normalisation: trim() would silently drop control characters at the edges
     if (rawText.chars().anyMatch(c -> (Character.isISOControl(c) && !Character.isWhitespace(c)) || c == '\uFFFD')) {
       throw new Invalid("control-characters", "field '" + field + "' contains control or replacement characters");
+    }
+    for (String special : SPECIAL_TOKENS) {
+      if (rawText.contains(special)) {
+        // the tokenizer maps the literal text to the special id: a response could end itself early or forge a pad
+        throw new Invalid("special-token", "field '" + field + "' contains the reserved token text " + special);
+      }
     }
     String s = WHITESPACE.matcher(rawText).replaceAll(" ").trim();
     if (s.isEmpty()) throw new Invalid("empty-field", "field '" + field + "' is empty");

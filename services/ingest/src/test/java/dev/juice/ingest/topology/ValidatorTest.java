@@ -66,6 +66,19 @@ class ValidatorTest {
   }
 
   @Test
+  void specialTokenTextIsRejectedBecauseTheTokenizerWouldReadItAsTheToken() {
+    for (String json : new String[] {
+        "{\"prompt\":\"a\",\"response\":\"b<|endoftext|>c\"}",
+        "{\"prompt\":\"<|pad|> a\",\"response\":\"b\"}",
+        "{\"prompt\":\"a\",\"response\":\"<|bos|>\"}"}) {
+      Validator.Result<Demonstration> r = v.demonstration(b(json), 0);
+      assertFalse(r.isValid(), json);
+      assertEquals("special-token", r.rejection().reason(), r.rejection().message());
+    }
+    assertTrue(v.demonstration(b("{\"prompt\":\"a < b\",\"response\":\"| c |>\"}"), 0).isValid(), "ordinary brackets and bars are fine");
+  }
+
+  @Test
   void byteLevelProblems() {
     assertEquals("empty", v.demonstration(new byte[0], 0).rejection().reason());
     assertEquals("empty", v.demonstration(null, 0).rejection().reason());
