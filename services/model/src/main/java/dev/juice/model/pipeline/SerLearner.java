@@ -38,7 +38,7 @@ public final class SerLearner {
     }
 
     public static Config defaults(long seed) {
-      return new Config(5, new TrainConfig(3, 16, 1e-4f, 0f, 1f, seed), 0.01, seed);
+      return new Config(5, new TrainConfig(3, 16, 3e-4f, 0f, 1f, seed), 0.01, seed);
     }
   }
 
