@@ -90,6 +90,8 @@ final class PretrainCommand implements Callable<Integer> {
         Trainers.pretrain(base, train, new TrainConfig(epochs, 32, lr, 0.01f, 1f, seed), bars);
         bars.close();
         double nll = Trainers.meanTextNll(base, held);
+        // per character: comparable across vocabularies (a bigger vocabulary has fewer, harder tokens)
+        double nllPerChar = nll / charsPerToken(base.tokenizer(), held);
         HfCheckpoint.save(base, out);
         double realWords = realWordShare(base, gatePrompts, seed);
         String sha = BundledBase.sha256(out.resolve(HfCheckpoint.WEIGHTS));
@@ -97,10 +99,10 @@ final class PretrainCommand implements Callable<Integer> {
         Files.writeString(out.resolve("juice-base.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(
             Json.mapper().createObjectNode().put("preset", preset).put("vocab", base.tokenizer().vocabSize()).put("epochs", epochs)
                 .put("lr", lr).put("seed", seed).put("sentences", train.size()).put("parameters", base.parameterCount())
-                .put("heldOutNllPerToken", nll).put("realWordShare", realWords).put("seconds", secs)
+                .put("heldOutNllPerToken", nll).put("heldOutNllPerChar", nllPerChar).put("realWordShare", realWords).put("seconds", secs)
                 .put("threads", Runtime.getRuntime().availableProcessors())
                 .put("modelSafetensorsSha256", sha).put("tokenizerSha256", base.tokenizer().sha256())));
-        System.out.printf("held-out corpus NLL/token after: %.3f%n", nll);
+        System.out.printf("held-out corpus NLL/token after: %.3f (%.4f per character)%n", nll, nllPerChar);
         System.out.printf("real-word share of temperature-1 samples on %d benchmark prompts × 4: %.3f (gate >= 0.90: %s)%n",
             gatePrompts, realWords, realWords >= 0.90 ? "PASS" : "FAIL");
         System.out.printf("wrote %s (model.safetensors sha256 %s) in %.0f s%n", out, sha, secs);
