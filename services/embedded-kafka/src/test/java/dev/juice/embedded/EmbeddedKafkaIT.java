@@ -53,7 +53,15 @@ class EmbeddedKafkaIT {
       dir = kafka.dataDir();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic("tx", 1, (short) 1))).all().get();
-        assertEquals(Set.of("tx"), admin.listTopics().names().get());
+        // createTopics completes when the controller has the topic; the broker's metadata cache may
+        // answer listTopics a moment later, so wait for it instead of racing it
+        Set<String> names = Set.of();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!names.contains("tx") && System.nanoTime() < deadline) {
+          names = admin.listTopics().names().get();
+          if (!names.contains("tx")) Thread.sleep(50);
+        }
+        assertEquals(Set.of("tx"), names);
       }
       try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
           "bootstrap.servers", kafka.bootstrapServers(), "transactional.id", "t-1"),

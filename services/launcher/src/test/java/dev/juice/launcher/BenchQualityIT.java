@@ -27,7 +27,8 @@ class BenchQualityIT {
     for (String row : List.of("| base | — |", "| SFT | 0.0 |", "| SPIN (T=1) | 0.0 |", "| IRFT (T=2) | 0.0 |", "| RFT | 0.0 |",
         "| SER-RFT (s=15 %) | 0.0 |", "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |",
         "| SER-RFT (s=15 %) | 0.25 |", "| 5 % | seed only |", "| 15 % | seed only |", "| 5 % | all labels |",
-        "| 15 % | all labels |")) {
+        "| 15 % | all labels |", "| 5 % | bag-of-words BT, seed labels |", "| 15 % | bag-of-words BT, seed labels |",
+        "| 15 % | bag-of-words BT, all labels |")) {
       assertTrue(out.contains(row), "row " + row + " in\n" + out);
     }
     JsonNode all = Json.mapper().readTree(Files.readString(report.resolve("results.json")));

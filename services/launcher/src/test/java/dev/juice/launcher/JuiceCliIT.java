@@ -163,7 +163,9 @@ class JuiceCliIT {
     assertTrue(out.matches("(?s).*v3 ser-rft gold —  share positive —  win vs SFT —  KL .*"), out);
     var metrics = json.readTree(tmp.resolve("u/metrics.json").toFile());
     assertEquals("ser-rft", metrics.get("config").get("JUICE_ALGORITHM").asText());
-    assertTrue(metrics.get("ser").get("accuracy").asDouble() >= 0, "measured against the hidden labels");
+    double acc = metrics.get("ser").get("accuracy").asDouble(Double.NaN);
+    assertTrue(acc >= 0 && acc <= 1, "measured against the hidden labels: " + acc);
+    assertTrue(out.contains(String.format(java.util.Locale.ROOT, "hidden labels %.3f", acc)), "the summary shows the figure metrics.json holds\n" + out);
     assertTrue(Files.readString(tmp.resolve("u/eval/summary.md")).contains("| v3 | ser-rft | — | — | — |"));
     assertTrue(!Files.exists(tmp.resolve("u/eval/gold-per-version.png")), "no gold plot without a gold reward");
     assertTrue(!out.contains("arrives tomorrow"), "no response text in the output");

@@ -79,7 +79,9 @@ class PipelineProcessesIT {
         assertEquals(3L, w.rewardTrainer.get(2, TimeUnit.MINUTES));
       }
       killer.join(10_000);
-      assertTrue(!samplers.get("a").isAlive(), "sampler a was killed");
+      Process a = samplers.get("a");
+      assertTrue(a.waitFor(10, TimeUnit.SECONDS), "sampler a stopped");
+      assertEquals(137, a.exitValue(), "sampler a was killed by SIGKILL (128 + 9), not stopped normally before the kill");
       assertTrue(samplers.get("b").waitFor(60, TimeUnit.SECONDS), "sampler b exits when the run is done\n" + children.tails(30));
       List<RolloutRequest> requests = PipelineFixture.rollouts(stack);
       List<PolicySample> samples = PipelineFixture.samples(stack);

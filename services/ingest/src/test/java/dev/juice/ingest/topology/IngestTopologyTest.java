@@ -108,7 +108,7 @@ class IngestTopologyTest {
     assertEquals("key", new String(r.key(), StandardCharsets.UTF_8));
     assertEquals(new String(bad, StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
     assertEquals("missing-field", header(r, DeadLetterHeaders.REASON));
-    assertEquals("dev.juice.ingest.ValidationException", header(r, DeadLetterHeaders.EXCEPTION));
+    assertEquals(Validator.class.getName(), header(r, DeadLetterHeaders.EXCEPTION), "the class that applied the rule");
     assertTrue(header(r, DeadLetterHeaders.MESSAGE).contains("'response'"));
     assertEquals(topics.demonstrationsRaw().name(), header(r, DeadLetterHeaders.TOPIC));
     assertEquals("0", header(r, DeadLetterHeaders.PARTITION));
