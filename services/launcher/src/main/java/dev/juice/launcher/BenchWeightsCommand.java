@@ -79,7 +79,8 @@ final class BenchWeightsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ArrayNode out = Json.mapper().createArrayNode();
-    System.out.printf("| model size | transport | versions | consumers | p50 ms | p99 ms | max ms |%n|---|---|---|---|---|---|---|%n");
+    System.out.printf("| model size | transport | versions | consumers | publish call p50 ms | switched p50 ms | p99 ms | max ms |%n"
+        + "|---|---|---|---|---|---|---|---|%n");
     Path blobs = Files.createTempDirectory("juice-bench-blobs");
     try (LocalStack stack = LocalStack.start(null, 0, 0, RUN, 1)) {
       var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
@@ -110,9 +111,9 @@ final class BenchWeightsCommand implements Callable<Integer> {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
-    System.out.println("\nLatency = publish call (chunking or claim-check write, transaction, commit) until the last consumer verified");
-    System.out.println("the sha256 and switched; the model is not decoded (the once-through line includes decoding).");
-    System.out.println("Target: p99 <= 250 ms for 4 MB on loopback.");
+    System.out.println("\nPublish call = hashing, chunking or claim-check write, transaction, commit. Switched (p50/p99/max) = from the");
+    System.out.println("same start until the last consumer has verified the sha256 and switched; the model is not decoded here (the");
+    System.out.println("once-through line includes decoding). Target: p99 <= 100 ms for 4 MB with two consumers.");
     if (json != null) Files.writeString(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
     return 0;
   }
@@ -135,25 +136,33 @@ final class BenchWeightsCommand implements Callable<Integer> {
       byte[] blob = new byte[size];
       Random rnd = new Random(size);
       double[] latencies = new double[n];
+      double[] publishMs = new double[n];
       int warm = n >= 10 ? 3 : 1;
       for (int v = 1; v <= n + warm; v++) {
         rnd.nextBytes(blob);
         long t0 = System.nanoTime();
         pub.publish(new WeightPublisher.Version(model, ModelKind.POLICY, v, null, v, "bench", Map.of()), blob);
+        long committed = System.nanoTime();
         for (WeightSubscriber s : subs) {
           if (!s.await(model, v, Duration.ofMinutes(5))) throw new IllegalStateException("a consumer did not switch to v" + v);
         }
         long last = Arrays.stream(switched.get((long) v)).max().orElseThrow();
-        if (v > warm) latencies[v - warm - 1] = (last - t0) / 1e6;
+        if (v > warm) {
+          latencies[v - warm - 1] = (last - t0) / 1e6;
+          publishMs[v - warm - 1] = (committed - t0) / 1e6;
+        }
       }
       Arrays.sort(latencies);
+      Arrays.sort(publishMs);
+      double publishP50 = publishMs[(int) Math.floor(0.50 * (n - 1))];
       double p50 = latencies[(int) Math.floor(0.50 * (n - 1))];
       double p99 = latencies[(int) Math.ceil(0.99 * (n - 1))];
       String transport = claimCheck.applies(size) ? "claim check" : "chunks";
-      System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f |%n", label, transport, n, consumers, p50, p99, latencies[n - 1]);
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %.0f |%n", label, transport, n, consumers, publishP50, p50, p99,
+          latencies[n - 1]);
       ObjectNode o = Json.mapper().createObjectNode();
       o.put("size", label).put("bytes", size).put("transport", transport).put("versions", n).put("consumers", consumers)
-          .put("p50Ms", p50).put("p99Ms", p99).put("maxMs", latencies[n - 1]);
+          .put("publishP50Ms", publishP50).put("p50Ms", p50).put("p99Ms", p99).put("maxMs", latencies[n - 1]);
       return o;
     } finally {
       subs.forEach(WeightSubscriber::close);

@@ -82,7 +82,7 @@ public final class WeightSnapshot {
    * version if it is newer, and chunks up to a manifested version are dropped.
    */
   private static final class Follower {
-    private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> chunks = new HashMap<>();
+    private final Map<String, TreeMap<Long, Chunks>> chunks = new HashMap<>();
     private final Map<String, Loaded> newest = new HashMap<>();
     private final org.apache.kafka.common.serialization.Deserializer<SpecificRecord> values;
     private final java.util.function.BiPredicate<String, Long> wanted;
@@ -108,9 +108,9 @@ public final class WeightSnapshot {
           byte[] bytes = new byte[data.remaining()];
           data.duplicate().get(bytes);
           chunks.computeIfAbsent(c.getModel(), k -> new TreeMap<>())
-              .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
+              .computeIfAbsent(c.getVersion(), k -> new Chunks()).put(c.getIndex(), bytes);
         } else if (r.value() instanceof ModelManifest m) {
-          Map<Integer, byte[]> parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
+          Chunks parts = chunks.getOrDefault(m.getModel(), new TreeMap<>()).get(m.getVersion());
           Loaded prev = newest.get(m.getModel());
           if (wanted.test(m.getModel(), m.getVersion()) && (prev == null || prev.version() < m.getVersion())) {
             byte[] blob = assembleOrNull(m, parts, claimCheck);
@@ -124,7 +124,7 @@ public final class WeightSnapshot {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WeightSnapshot.class);
 
-  private static byte[] assembleOrNull(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) {
+  private static byte[] assembleOrNull(ModelManifest m, Chunks parts, ClaimCheck claimCheck) {
     try {
       return assemble(m, parts, claimCheck);
     } catch (ClaimCheck.Refused e) {
@@ -140,21 +140,16 @@ public final class WeightSnapshot {
    *
    * @throws ClaimCheck.Refused when a claim-checked blob cannot be fetched or verified
    */
-  static byte[] assemble(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
+  static byte[] assemble(ModelManifest m, Chunks parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
     if (m.getUri() != null) return claimCheck.fetch(m);
-    if (parts == null || parts.size() != m.getChunkCount() || m.getByteSize() < 0) return null;
-    long total = 0;
-    for (byte[] c : parts.values()) total += c.length;
-    if (total != m.getByteSize()) return null;
-    byte[] blob = new byte[(int) m.getByteSize()];
-    int off = 0;
-    for (int i = 0; i < m.getChunkCount(); i++) {
-      byte[] c = parts.get(i);
-      if (c == null || off + c.length > blob.length) return null;
-      System.arraycopy(c, 0, blob, off, c.length);
-      off += c.length;
-    }
-    return off == blob.length && Hashing.sha256Hex(blob).equals(m.getSha256()) ? blob : null;
+    return parts == null ? null : parts.assemble(m);
+  }
+
+  /** {@link #assemble(ModelManifest, Chunks, ClaimCheck)} for chunks collected elsewhere. */
+  static byte[] assemble(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
+    Chunks c = new Chunks();
+    if (parts != null) new TreeMap<>(parts).forEach(c::put);
+    return assemble(m, parts == null ? null : c, claimCheck);
   }
 
   public Optional<Loaded> latest(String model) {

@@ -47,7 +47,7 @@ public final class WeightSubscriber implements AutoCloseable {
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Long> current = new ConcurrentHashMap<>();
-  private final Map<String, TreeMap<Long, Map<Integer, byte[]>>> pending = new HashMap<>();
+  private final Map<String, TreeMap<Long, Chunks>> pending = new HashMap<>();
   private final AtomicLong rejected = new AtomicLong();
   private final ClaimCheck claimCheck;
 
@@ -65,7 +65,7 @@ public final class WeightSubscriber implements AutoCloseable {
     Map<String, Object> p = new HashMap<>(clientProps);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024); // a 4 MB version (chunks + manifest) in one fetch
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -124,14 +124,14 @@ public final class WeightSubscriber implements AutoCloseable {
     byte[] bytes = new byte[data.remaining()];
     data.duplicate().get(bytes);
     pending.computeIfAbsent(c.getModel(), k -> new TreeMap<>())
-        .computeIfAbsent(c.getVersion(), k -> new HashMap<>()).put(c.getIndex(), bytes);
+        .computeIfAbsent(c.getVersion(), k -> new Chunks()).put(c.getIndex(), bytes);
   }
 
   private void onManifest(ModelManifest m) {
     String model = m.getModel();
     long version = m.getVersion();
-    TreeMap<Long, Map<Integer, byte[]>> byVersion = pending.getOrDefault(model, new TreeMap<>());
-    Map<Integer, byte[]> chunks = byVersion.get(version);
+    TreeMap<Long, Chunks> byVersion = pending.getOrDefault(model, new TreeMap<>());
+    Chunks chunks = byVersion.get(version);
     try {
       if (version <= current.getOrDefault(model, -1L)) return;
       byte[] blob;
