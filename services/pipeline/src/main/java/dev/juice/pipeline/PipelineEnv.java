@@ -15,6 +15,10 @@ import java.util.Map;
 public final class PipelineEnv {
   private PipelineEnv() {}
 
+  /** Samplers dead-letter requests asking for more continuations than this; the policy-trainer refuses to start with more. */
+  public static final String MAX_SAMPLES_PER_REQUEST = "JUICE_MAX_SAMPLES_PER_REQUEST";
+  public static final int DEFAULT_MAX_SAMPLES_PER_REQUEST = 64;
+
   /** Variables read, for help texts and the README. */
   public static final String VARIABLES = "JUICE_ALGORITHM (sft|spin|irft|rft, default irft), JUICE_SEED, JUICE_BETA, "
       + "JUICE_STAGES, JUICE_ITERATIONS, JUICE_SAMPLES_PER_PROMPT, JUICE_MAX_NEW_TOKENS, JUICE_TEMPERATURE, "

@@ -34,7 +34,9 @@ public record PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfi
 
   public PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfig pipeline, String preset, int pretrainEpochs,
       int minDemos, Duration awaitInputs, boolean reuseRecordedSamples) {
-    this(run, kafka, pipeline, preset, pretrainEpochs, minDemos, awaitInputs, reuseRecordedSamples, BUNDLED);
+    // in-process samplers keep the default limit
+    this(run, kafka, checkSamplesPerRequest(pipeline, PipelineEnv.DEFAULT_MAX_SAMPLES_PER_REQUEST), preset, pretrainEpochs, minDemos,
+        awaitInputs, reuseRecordedSamples, BUNDLED);
   }
 
   public PolicyTrainerConfig {
@@ -43,6 +45,19 @@ public record PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfi
       throw new dev.juice.common.config.ConfigException("JUICE_BASE must be bundled, await, pretrain or a checkpoint directory; "
           + base + " is none of these (no such directory)");
     }
+  }
+
+  /**
+   * Every rollout request asks for {@code samplesPerPrompt} continuations; a sampler dead-letters a
+   * request above its limit and the round would wait for samples that never come. Refused at start.
+   */
+  static PipelineConfig checkSamplesPerRequest(PipelineConfig pipeline, int limit) {
+    if (pipeline.samplesPerPrompt() > limit) {
+      throw new dev.juice.common.config.ConfigException("JUICE_SAMPLES_PER_PROMPT " + pipeline.samplesPerPrompt() + " exceeds "
+          + PipelineEnv.MAX_SAMPLES_PER_REQUEST + " " + limit + ": samplers would dead-letter every rollout request and the round "
+          + "would never complete; raise " + PipelineEnv.MAX_SAMPLES_PER_REQUEST + " on the samplers and the policy-trainer together");
+    }
+    return pipeline;
   }
 
   /** Whether the trainer waits for a driver to publish the base. */
@@ -54,7 +69,9 @@ public record PolicyTrainerConfig(String run, KafkaSettings kafka, PipelineConfi
     Env env = new Env(environment);
     String run = env.string("JUICE_RUN", "default");
     Topics.forRun(run);
-    return new PolicyTrainerConfig(run, KafkaSettings.fromEnv(env), PipelineEnv.fromEnv(env),
+    PipelineConfig pipeline = PipelineEnv.fromEnv(env);
+    checkSamplesPerRequest(pipeline, env.integer(PipelineEnv.MAX_SAMPLES_PER_REQUEST, PipelineEnv.DEFAULT_MAX_SAMPLES_PER_REQUEST));
+    return new PolicyTrainerConfig(run, KafkaSettings.fromEnv(env), pipeline,
         env.string("JUICE_PRESET", "small"), env.integer("JUICE_PRETRAIN_EPOCHS", 8), env.integer("JUICE_MIN_DEMOS", 1),
         env.duration("JUICE_AWAIT_INPUTS", Duration.ofMinutes(30)), env.bool("JUICE_REUSE_SAMPLES", false),
         env.string("JUICE_BASE", BUNDLED));

@@ -36,4 +36,14 @@ class PolicyTrainerConfigTest {
     assertTrue(e.getMessage().contains("JUICE_BASE") && e.getMessage().contains("no such directory"), e.getMessage());
     assertThrows(ConfigException.class, () -> with("Await"));
   }
+
+  @Test
+  void moreSamplesPerPromptThanASamplerServesIsRefusedAtStart() {
+    Map<String, String> env = new HashMap<>(Map.of("JUICE_BOOTSTRAP", "localhost:9092", "JUICE_REGISTRY", "http://localhost:8081",
+        "JUICE_ALGORITHM", "rft", "JUICE_SAMPLES_PER_PROMPT", "65"));
+    ConfigException e = assertThrows(ConfigException.class, () -> PolicyTrainerConfig.fromEnv(env));
+    assertTrue(e.getMessage().contains("JUICE_MAX_SAMPLES_PER_REQUEST 64"), e.getMessage());
+    env.put("JUICE_MAX_SAMPLES_PER_REQUEST", "65"); // raised on samplers and trainer together
+    assertEquals(65, PolicyTrainerConfig.fromEnv(env).pipeline().samplesPerPrompt());
+  }
 }

@@ -20,6 +20,6 @@ public record SamplerConfig(String run, KafkaSettings kafka, WorkerSettings work
     String run = env.string("JUICE_RUN", "default");
     Topics.forRun(run);
     return new SamplerConfig(run, KafkaSettings.fromEnv(env), WorkerSettings.fromEnv(env, 128),
-        env.integer("JUICE_MAX_SAMPLES_PER_REQUEST", 64));
+        env.integer(dev.juice.pipeline.PipelineEnv.MAX_SAMPLES_PER_REQUEST, dev.juice.pipeline.PipelineEnv.DEFAULT_MAX_SAMPLES_PER_REQUEST));
   }
 }
