@@ -139,4 +139,31 @@ class WeightVersionsIT {
       }
     }
   }
+
+  @Test
+  void aGarbageRecordOnTheWeightsTopicIsSkippedNotFatal() throws Exception {
+    try (LocalStack stack = LocalStack.start(null, 0, 0, "garbage", 1)) {
+      String topic = stack.topics().names().weights();
+      var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
+      try (WeightPublisher pub = new WeightPublisher(stack.clientProps(), registry, topic, "garbage", "t-garbage");
+           WeightSubscriber sub = new WeightSubscriber(stack.clientProps(), registry, topic, "policy"::equals, (m, b) -> { })) {
+        pub.publish(v("policy", 1), blob(1000, 1));
+        assertTrue(sub.await("policy", 1, Duration.ofSeconds(30)));
+        // what kcat or a stray client could write: not Confluent wire format, and a frame naming an unknown schema id
+        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(stack.clientProps(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+          raw.send(new ProducerRecord<>(topic, 0, "policy/manifest".getBytes(), "garbage".getBytes())).get();
+          raw.send(new ProducerRecord<>(topic, 0, "policy/manifest".getBytes(), new byte[] {0, 0, 0, 0, 99, 2, 4})).get();
+        }
+        byte[] v2 = blob(1000, 2);
+        pub.publish(v("policy", 2), v2);
+        assertTrue(sub.await("policy", 2, Duration.ofSeconds(30)), "the subscriber goes on past the garbage");
+        assertTrue(sub.alive());
+        assertEquals(2, sub.rejected(), "both undecodable records counted");
+        // a trainer resuming reads past them too
+        assertEquals(2L, dev.juice.common.weights.WeightSnapshot.read(stack.clientProps(), registry, topic, Duration.ofSeconds(30))
+            .latest("policy").orElseThrow().version());
+      }
+    }
+  }
 }

@@ -81,12 +81,26 @@ public final class RoundInputs<T> implements AutoCloseable {
         throw new IllegalStateException("round " + round + ": " + byRound.getOrDefault(round, List.of()).size()
             + " of " + expected + " inputs after " + timeout);
       }
+      java.util.Set<TopicPartition> again = new java.util.HashSet<>();
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (again.contains(tp)) continue; // re-read from the record the registry could not serve
         T v;
         try {
           v = decode.apply(r.value());
         } catch (RuntimeException e) {
+          if (dev.juice.common.avro.RegistryUnavailableException.in(e)) {
+            // a registry outage, not a bad input: read the record again instead of losing a sample of the round
+            log.warn("{} offset {}: schema registry unavailable; reading it again", tp, r.offset());
+            consumer.seek(tp, r.offset());
+            again.add(tp);
+            try {
+              Thread.sleep(500);
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+            continue;
+          }
           undecodable++;
           log.warn("{} offset {}: undecodable input skipped ({})", tp, r.offset(), e.getMessage());
           continue;

@@ -58,10 +58,19 @@ public class TopicFeed<A extends org.apache.avro.specific.SpecificRecord, T> imp
     int added = 0;
     while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
       if (System.nanoTime() > deadline) throw new IllegalStateException("timed out reading " + topic);
+      java.util.Set<TopicPartition> again = new java.util.HashSet<>();
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (again.contains(tp)) continue; // re-read from the record the registry could not serve
         try {
           A d = values.deserialize(topic, r.value());
           if (demos.putIfAbsent(id.apply(d), convert.apply(d)) == null) added++;
+        } catch (dev.juice.common.avro.RegistryUnavailableException e) {
+          // not a bad record: read it again shortly instead of skipping it for the life of the process
+          log.warn("{} offset {}: schema registry unavailable; reading it again", tp, r.offset());
+          consumer.seek(tp, r.offset());
+          again.add(tp);
+          pause();
         } catch (SerializationException e) {
           unreadable++; // ingest writes only valid Avro here; a foreign writer's record is skipped, not fatal
           log.warn("{} partition {} offset {}: not a {} ({}); skipped", topic, r.partition(), r.offset(), what, e.getMessage());
@@ -69,6 +78,14 @@ public class TopicFeed<A extends org.apache.avro.specific.SpecificRecord, T> imp
       }
     }
     return added;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Blocks until at least {@code n} records are known. */

@@ -42,6 +42,11 @@ public final class WeightsWatch implements AutoCloseable {
     return subscriber.rejected();
   }
 
+  /** False once the weights subscriber stopped on its own (the worker would never see a new version). */
+  public boolean alive() {
+    return subscriber.alive();
+  }
+
   @Override
   public void close() {
     subscriber.close();

@@ -72,13 +72,21 @@ public final class WorkerRuntime implements AutoCloseable {
    * broker and it holds a version of the model it serves with ({@code name}VersionLoaded/Available).
    */
   public dev.juice.common.ops.OpsServer.Health health(String name, HotSwapModel<?> model) {
+    return health(name, model, null);
+  }
+
+  /** As {@link #health(String, HotSwapModel)}; not live once the weights watch stopped on its own. */
+  public dev.juice.common.ops.OpsServer.Health health(String name, HotSwapModel<?> model, WeightsWatch watch) {
     boolean connected = worker.connected();
+    boolean weights = watch == null || watch.alive();
     java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
     d.put("connected", connected);
+    d.put("weightsSubscriber", weights ? "running" : "stopped");
     d.put(name + "VersionLoaded", model.loaded());
     d.put(name + "VersionAvailable", model.available());
     d.put("records", worker.records());
-    return new dev.juice.common.ops.OpsServer.Health(worker.alive(), worker.alive() && connected && model.available() >= 1, d);
+    boolean live = worker.alive() && weights;
+    return new dev.juice.common.ops.OpsServer.Health(live, live && connected && model.available() >= 1, d);
   }
 
   public ExactlyOnceWorker worker() {

@@ -71,6 +71,8 @@ public final class SamplerService implements AutoCloseable {
             try {
               q = requests.deserialize(r.topic(), r.value());
             } catch (RuntimeException e) {
+              // a registry outage is not a bad record: fail the batch, it is aborted and read again
+              if (dev.juice.common.avro.RegistryUnavailableException.in(e)) throw e;
               sink.deadLetter(r, "not a RolloutRequest: " + e.getClass().getSimpleName(), e);
               continue;
             }
@@ -119,7 +121,7 @@ public final class SamplerService implements AutoCloseable {
 
   /** Live while the worker loop runs; ready when it is connected to the broker and holds a policy version. */
   public dev.juice.common.ops.OpsServer.Health health() {
-    return runtime.health("policy", policy);
+    return runtime.health("policy", policy, watch);
   }
 
   public static SamplerService start(SamplerConfig config) {

@@ -11,6 +11,7 @@ import dev.juice.common.avro.AvroDeserializer;
 import dev.juice.common.avro.AvroSerde;
 import dev.juice.common.avro.AvroSerdeConfig;
 import dev.juice.common.avro.AvroSerializer;
+import dev.juice.common.avro.RegistryUnavailableException;
 import dev.juice.common.avro.RestSchemaRegistryClient;
 import dev.juice.common.avro.WireFormat;
 import java.nio.ByteBuffer;
@@ -50,6 +51,24 @@ class AvroSerdeTest {
     assertEquals(demo(), serde.deserializer().deserialize("topic", bytes));
     assertNull(serde.serializer().serialize("topic", null));
     assertNull(serde.deserializer().deserialize("topic", null));
+  }
+
+  @Test
+  void aRegistryOutageIsRetriableWhileAnUnknownSchemaIdIsABadRecord() {
+    byte[] bytes = AvroSerde.forValues(client, Demonstration.class).serializer().serialize("topic", demo());
+    byte[] unknownId = bytes.clone();
+    unknownId[4] = 99; // schema id 99 was never registered
+    SerializationException bad = assertThrows(SerializationException.class,
+        () -> new AvroDeserializer<>(client, Demonstration.class).deserialize("topic", unknownId));
+    assertTrue(!RegistryUnavailableException.in(bad), "a 404 is the record's fault: " + bad);
+
+    String url = server.url();
+    server.close();
+    // a fresh reader (nothing cached) while the registry is down
+    RuntimeException down = assertThrows(RuntimeException.class,
+        () -> new AvroDeserializer<>(new RestSchemaRegistryClient(url), Demonstration.class).deserialize("topic", bytes));
+    assertTrue(down instanceof RegistryUnavailableException, "an outage is retriable, not a bad record: " + down);
+    assertTrue(down instanceof org.apache.kafka.common.errors.RetriableException);
   }
 
   @Test

@@ -64,6 +64,8 @@ public final class ScorerService implements AutoCloseable {
             try {
               p = samples.deserialize(r.topic(), r.value());
             } catch (RuntimeException e) {
+              // a registry outage is not a bad record: fail the batch, it is aborted and read again
+              if (dev.juice.common.avro.RegistryUnavailableException.in(e)) throw e;
               sink.deadLetter(r, "not a PolicySample: " + e.getClass().getSimpleName(), e);
               continue;
             }
@@ -88,7 +90,7 @@ public final class ScorerService implements AutoCloseable {
 
   /** Live while the worker loop runs; ready when it is connected to the broker and holds a reward version. */
   public dev.juice.common.ops.OpsServer.Health health() {
-    return runtime.health("reward", reward);
+    return runtime.health("reward", reward, watch);
   }
 
   public static ScorerService start(ScorerConfig config) {

@@ -77,6 +77,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       DatumReader<?> reader = readers.computeIfAbsent(id, this::newReader);
       return (T) reader.read(
           null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+    } catch (SchemaRegistryException e) {
+      if (e.isTransient()) {
+        throw new RegistryUnavailableException("schema registry unavailable while reading a record of topic '" + topic
+            + "' (schema id " + id + "); retry later: " + e.getMessage(), e);
+      }
+      throw new SerializationException(
+          "cannot deserialise a record of topic '" + topic + "' written with schema id " + id + ": " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot deserialise a record of topic '" + topic + "' written with schema id " + id + ": "

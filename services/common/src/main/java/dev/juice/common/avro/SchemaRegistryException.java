@@ -27,4 +27,13 @@ public class SchemaRegistryException extends RuntimeException {
   public int errorCode() {
     return errorCode;
   }
+
+  /**
+   * Whether asking again later may succeed: no HTTP answer at all (unreachable, timed out,
+   * interrupted), a server error (5xx), 408 or 429. A 4xx answer about the request itself (unknown
+   * schema id, incompatible schema) is not transient.
+   */
+  public boolean isTransient() {
+    return status == -1 || status >= 500 || status == 408 || status == 429;
+  }
 }

@@ -12,7 +12,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Reads committed records of a topic between two offset snapshots, without joining a group. */
+/**
+ * Reads committed records of a topic between two offset snapshots, without joining a group. An
+ * undecodable record is skipped with a warning (one garbage record must not stop every start of a
+ * trainer); a record whose schema the registry cannot serve right now is read again.
+ */
 public final class TopicReader {
   private TopicReader() {}
 
@@ -57,7 +61,7 @@ public final class TopicReader {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("timed out after " + timeout + " reading " + topic);
         }
-        for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<K, V> r : SafePoll.poll(c, Duration.ofMillis(100), (e, skipped) -> { })) {
           if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) each.accept(r);
         }
       }

@@ -50,6 +50,7 @@ public final class WeightSubscriber implements AutoCloseable {
   private final Map<String, TreeMap<Long, Chunks>> pending = new HashMap<>();
   private final AtomicLong rejected = new AtomicLong();
   private final ClaimCheck claimCheck;
+  private volatile Throwable failure;
 
   /** A subscriber with the claim check this process's environment configures ({@link ClaimCheck#fromEnvironment()}). */
   public WeightSubscriber(Map<String, Object> clientProps, SchemaRegistryClient registry, String topic,
@@ -101,21 +102,36 @@ public final class WeightSubscriber implements AutoCloseable {
   private void loop() {
     try {
       while (running.get()) {
-        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.value() instanceof WeightChunk c && models.test(c.getModel())) {
-            onChunk(c);
-          } else if (r.value() instanceof ModelManifest m && models.test(m.getModel())) {
-            onManifest(m);
+        var polled = dev.juice.common.kafka.SafePoll.poll(consumer, Duration.ofMillis(100), (e, skipped) -> {
+          if (skipped) rejected.incrementAndGet();
+        });
+        for (ConsumerRecord<String, SpecificRecord> r : polled) {
+          try {
+            if (r.value() instanceof WeightChunk c && models.test(c.getModel())) {
+              onChunk(c);
+            } else if (r.value() instanceof ModelManifest m && models.test(m.getModel())) {
+              onManifest(m);
+            }
+          } catch (RuntimeException e) {
+            // e.g. a blob with a valid sha256 that does not decode: refused once, the version held stays
+            rejected.incrementAndGet();
+            log.warn("weights offset {}: record refused ({}); keeping the versions held", r.offset(), e.getClass().getSimpleName());
           }
         }
       }
     } catch (WakeupException e) {
-      if (running.get()) throw e;
-    } catch (RuntimeException e) {
-      log.error("weights subscriber stopped", e);
+      if (running.get()) failure = e;
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      log.error("weights subscriber stopped: {}", e.getClass().getSimpleName(), e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** False once the subscriber's thread ended for any reason other than {@link #close()}: health reports it. */
+  public boolean alive() {
+    return failure == null && thread.isAlive() || !running.get();
   }
 
   private void onChunk(WeightChunk c) {
@@ -148,7 +164,14 @@ public final class WeightSubscriber implements AutoCloseable {
             chunks == null ? 0 : chunks.size(), m.getChunkCount(), current.get(model));
         return;
       }
-      listener.onVersion(m, blob);
+      try {
+        listener.onVersion(m, blob);
+      } catch (RuntimeException e) {
+        rejected.incrementAndGet();
+        log.warn("weights {} v{}: the listener refused it ({}); keeping v{}", model, version, e.getClass().getSimpleName(),
+            current.get(model));
+        return;
+      }
       current.put(model, version);
     } finally {
       byVersion.headMap(version, true).clear(); // older or failed versions will never complete
