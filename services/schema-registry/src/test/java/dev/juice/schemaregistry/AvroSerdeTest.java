@@ -72,6 +72,24 @@ class AvroSerdeTest {
   }
 
   @Test
+  void aFrameDeclaringAHugeStringIsABadRecordNotAnAllocation() {
+    byte[] bytes = AvroSerde.forValues(client, Demonstration.class).serializer().serialize("topic", demo());
+    // header + the first field (id, a string) declaring 2^30 bytes (zig-zag varint of 2^30), then nothing
+    byte[] frame = java.util.Arrays.copyOf(bytes, 10);
+    long zz = (1L << 30) << 1;
+    int at = 5;
+    while ((zz & ~0x7FL) != 0) {
+      frame[at++] = (byte) ((zz & 0x7F) | 0x80);
+      zz >>>= 7;
+    }
+    frame[at++] = (byte) zz;
+    byte[] cut = java.util.Arrays.copyOf(frame, at);
+    SerializationException e = assertThrows(SerializationException.class,
+        () -> new AvroDeserializer<>(client, Demonstration.class).deserialize("topic", cut));
+    assertTrue(e.getMessage().contains("exceeds"), "refused by the length limit before allocating: " + e.getMessage());
+  }
+
+  @Test
   void readersOfV1AndV2ReadEachOthersRecords() {
     Schema v1 = new Schema.Parser().parse(Schemas.V1);
     Schema v2 = new Schema.Parser().parse(Schemas.V2_ADD_DEFAULT);

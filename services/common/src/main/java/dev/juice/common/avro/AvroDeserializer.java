@@ -20,6 +20,27 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Thread-safe.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
+  /**
+   * Avro allocates a string, bytes or array of the length a record declares before reading it, so a
+   * 10-byte frame declaring a 2 GB string would allocate 2 GB. Juice's records hold at most a few
+   * thousand characters of text, token arrays of at most a few thousand ids and weight chunks of
+   * 1,000,000 bytes; these limits (Avro's own system properties, set unless the JVM sets them) make
+   * such a frame a bad record instead of an OutOfMemoryError.
+   */
+  static final long MAX_STRING = 16L << 20;
+  static final long MAX_BYTES = 64L << 20;
+  static final long MAX_ITEMS = 16L << 20;
+
+  static {
+    limit("org.apache.avro.limits.string.maxLength", MAX_STRING);
+    limit("org.apache.avro.limits.bytes.maxLength", MAX_BYTES);
+    limit("org.apache.avro.limits.collectionItems.maxLength", MAX_ITEMS);
+  }
+
+  private static void limit(String property, long value) {
+    if (System.getProperty(property) == null) System.setProperty(property, Long.toString(value));
+  }
+
   private SchemaRegistryClient client;
   private Class<?> readerClass;
   private Schema readerSchema;
