@@ -4,6 +4,8 @@ import dev.juice.common.Hashing;
 import dev.juice.datasets.Benchmark;
 import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
+import ai.djl.ndarray.NDManager;
+import dev.juice.model.algo.BagOfWordsBradleyTerry;
 import dev.juice.model.pipeline.Demo;
 import dev.juice.model.pipeline.Preference;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,23 @@ import java.util.List;
 
 /** The benchmark's data as the learners take it: demonstrations and preference pairs. */
 final class BenchData {
+  /** λ grid of the bag-of-words baseline; the value is chosen on a validation split. */
+  static final List<Double> L2_GRID = List.of(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1);
+  /** Full-batch Adam steps of each bag-of-words fit (the loss is convex; this reaches its optimum). */
+  static final int BOW_STEPS = 300;
+
+  /**
+   * The bag-of-words Bradley–Terry baseline on the labelled pairs, its λ chosen on a
+   * {@code validation} share of them ({@link #validationSplit}) and refitted on all; with too few
+   * pairs for a validation split, λ = 1e-2.
+   */
+  static BagOfWordsBradleyTerry bagOfWords(List<Preference> labelled, double validation, long seed, NDManager root) {
+    List<List<Preference>> fv = validationSplit(labelled, validation, seed);
+    return fv.get(1).isEmpty()
+        ? BagOfWordsBradleyTerry.fit(labelled, 1e-2, BOW_STEPS, root)
+        : BagOfWordsBradleyTerry.selectL2(fv.get(0), fv.get(1), L2_GRID, BOW_STEPS, root);
+  }
+
   private BenchData() {}
 
   /** Demonstrations (prompt = a seeded prefix of each sentence), id = SHA-256 of prompt + response. */

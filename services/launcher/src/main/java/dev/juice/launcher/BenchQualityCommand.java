@@ -291,10 +291,7 @@ final class BenchQualityCommand implements Callable<Integer> {
   /** The bag-of-words Bradley–Terry baseline on the labelled pairs, as a row of the SER table. */
   private static SerLearner.Loop bagOfWords(List<Preference> pairs, List<Preference> heldOut, long seed, int code, NDManager root) {
     List<Preference> labelled = pairs.stream().filter(Preference::labelled).toList();
-    List<List<Preference>> fv = BenchData.validationSplit(labelled, 0.15, seed);
-    BagOfWordsBradleyTerry bt = fv.get(1).isEmpty()
-        ? BagOfWordsBradleyTerry.fit(labelled, 1e-2, BenchRewardCommand.BOW_STEPS, root)
-        : BagOfWordsBradleyTerry.selectL2(fv.get(0), fv.get(1), BenchRewardCommand.L2_GRID, BenchRewardCommand.BOW_STEPS, root);
+    BagOfWordsBradleyTerry bt = BenchData.bagOfWords(labelled, 0.15, seed, root);
     return new SerLearner.Loop(code, 0, 0, labelled.size(), 0, Double.NaN, bt.accuracy(heldOut), Double.NaN, Double.NaN, Double.NaN);
   }
 

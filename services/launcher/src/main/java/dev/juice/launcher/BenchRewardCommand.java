@@ -61,10 +61,6 @@ final class BenchRewardCommand implements Callable<Integer> {
   @Option(names = "--validation", defaultValue = "0.15", description = "Share of training pairs held for validation (default: ${DEFAULT-VALUE}).")
   double validation;
 
-  static final List<Double> L2_GRID = List.of(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1);
-  /** Full-batch Adam steps of each bag-of-words fit (the loss is convex; this reaches its optimum). */
-  static final int BOW_STEPS = 300;
-
   @Override
   public Integer call() throws Exception {
     Engines.pytorch();
@@ -80,8 +76,7 @@ final class BenchRewardCommand implements Callable<Integer> {
       try (NDManager root = Engines.newManager(); PolicyModel base = HfCheckpoint.loadPolicy(BundledBase.directory(), root)) {
         for (double share : shares) {
           List<Preference> labelled = BenchData.preferences(split.train(), share, seed).stream().filter(Preference::labelled).toList();
-          List<List<Preference>> lv = BenchData.validationSplit(labelled, validation, seed);
-          BagOfWordsBradleyTerry bow = BagOfWordsBradleyTerry.selectL2(lv.get(0), lv.get(1), L2_GRID, BOW_STEPS, root);
+          BagOfWordsBradleyTerry bow = BenchData.bagOfWords(labelled, validation, seed, root);
           double acc = bow.accuracy(heldOut);
           System.out.printf(Locale.ROOT, "  bag-of-words BT, %s labels (%d pairs, λ %.0e by validation, %,d features): held-out accuracy %.3f%n",
               pct(share), labelled.size(), bow.l2(), bow.featureCount(), acc);
