@@ -91,14 +91,8 @@ public final class RoundInputs<T> implements AutoCloseable {
         } catch (RuntimeException e) {
           if (dev.juice.common.avro.RegistryUnavailableException.in(e)) {
             // a registry outage, not a bad input: read the record again instead of losing a sample of the round
-            log.warn("{} offset {}: schema registry unavailable; reading it again", tp, r.offset());
-            consumer.seek(tp, r.offset());
+            dev.juice.common.kafka.SafePoll.readAgainLater(consumer, tp, r.offset());
             again.add(tp);
-            try {
-              Thread.sleep(500);
-            } catch (InterruptedException ie) {
-              Thread.currentThread().interrupt();
-            }
             continue;
           }
           undecodable++;

@@ -67,10 +67,8 @@ public class TopicFeed<A extends org.apache.avro.specific.SpecificRecord, T> imp
           if (demos.putIfAbsent(id.apply(d), convert.apply(d)) == null) added++;
         } catch (dev.juice.common.avro.RegistryUnavailableException e) {
           // not a bad record: read it again shortly instead of skipping it for the life of the process
-          log.warn("{} offset {}: schema registry unavailable; reading it again", tp, r.offset());
-          consumer.seek(tp, r.offset());
+          dev.juice.common.kafka.SafePoll.readAgainLater(consumer, tp, r.offset());
           again.add(tp);
-          pause();
         } catch (SerializationException e) {
           unreadable++; // ingest writes only valid Avro here; a foreign writer's record is skipped, not fatal
           log.warn("{} partition {} offset {}: not a {} ({}); skipped", topic, r.partition(), r.offset(), what, e.getMessage());
@@ -80,13 +78,6 @@ public class TopicFeed<A extends org.apache.avro.specific.SpecificRecord, T> imp
     return added;
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   /** Blocks until at least {@code n} records are known. */
   public void awaitAtLeast(int n, Duration timeout) throws InterruptedException {

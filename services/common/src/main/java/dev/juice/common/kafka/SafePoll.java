@@ -4,6 +4,7 @@ import dev.juice.common.avro.RegistryUnavailableException;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +35,7 @@ public final class SafePoll {
     } catch (RecordDeserializationException e) {
       boolean retry = RegistryUnavailableException.in(e);
       if (retry) {
-        log.warn("{} offset {}: schema registry unavailable; reading the record again in {} ms", e.topicPartition(), e.offset(),
-            REGISTRY_BACKOFF.toMillis());
-        try {
-          Thread.sleep(REGISTRY_BACKOFF.toMillis());
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-        consumer.seek(e.topicPartition(), e.offset());
+        readAgainLater(consumer, e.topicPartition(), e.offset());
       } else {
         log.warn("{} offset {}: undecodable record skipped ({})", e.topicPartition(), e.offset(),
             e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName());
@@ -50,5 +44,20 @@ public final class SafePoll {
       listener.onUndecodable(e, !retry);
       return ConsumerRecords.empty();
     }
+  }
+
+  /**
+   * The record at {@code offset} could not be read because the schema registry did not answer: wait
+   * {@link #REGISTRY_BACKOFF} and seek back to it, so the next poll reads it again. The caller skips
+   * the partition's remaining records of the current poll.
+   */
+  public static void readAgainLater(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, TopicPartition tp, long offset) {
+    log.warn("{} offset {}: schema registry unavailable; reading the record again in {} ms", tp, offset, REGISTRY_BACKOFF.toMillis());
+    try {
+      Thread.sleep(REGISTRY_BACKOFF.toMillis());
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.seek(tp, offset);
   }
 }

@@ -2,7 +2,6 @@ package dev.juice.common.weights;
 
 import dev.juice.avro.ModelManifest;
 import dev.juice.avro.WeightChunk;
-import dev.juice.common.Hashing;
 import dev.juice.common.avro.AvroDeserializer;
 import dev.juice.common.avro.SchemaRegistryClient;
 import dev.juice.common.kafka.TopicReader;
@@ -86,6 +85,7 @@ public final class WeightSnapshot {
     private final Map<String, Loaded> newest = new HashMap<>();
     private final org.apache.kafka.common.serialization.Deserializer<SpecificRecord> values;
     private final java.util.function.BiPredicate<String, Long> wanted;
+    private final ClaimCheck claimCheck;
     private Map<org.apache.kafka.common.TopicPartition, Long> next = Map.of();
 
     Follower(SchemaRegistryClient registry) {
@@ -98,8 +98,6 @@ public final class WeightSnapshot {
       this.wanted = wanted;
       this.claimCheck = ClaimCheck.fromEnvironment();
     }
-
-    private final ClaimCheck claimCheck;
 
     void poll(Map<String, Object> clientProps, String topic, Duration timeout) {
       next = TopicReader.readOn(clientProps, topic, next, new StringDeserializer(), values, timeout, r -> {
@@ -143,13 +141,6 @@ public final class WeightSnapshot {
   static byte[] assemble(ModelManifest m, Chunks parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
     if (m.getUri() != null) return claimCheck.fetch(m);
     return parts == null ? null : parts.assemble(m);
-  }
-
-  /** {@link #assemble(ModelManifest, Chunks, ClaimCheck)} for chunks collected elsewhere. */
-  static byte[] assemble(ModelManifest m, Map<Integer, byte[]> parts, ClaimCheck claimCheck) throws ClaimCheck.Refused {
-    Chunks c = new Chunks();
-    if (parts != null) new TreeMap<>(parts).forEach(c::put);
-    return assemble(m, parts == null ? null : c, claimCheck);
   }
 
   public Optional<Loaded> latest(String model) {

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -127,13 +126,17 @@ class ClaimCheckTest {
   @Test
   void chunkSizesMustAddUpBeforeTheBlobIsAllocated() throws Exception {
     byte[] b = blob(10, 5);
-    Map<Integer, byte[]> parts = new HashMap<>();
-    parts.put(0, b);
-    assertArrayEquals(b, WeightSnapshot.assemble(manifest(b, null), parts, ClaimCheck.NONE));
+    assertArrayEquals(b, WeightSnapshot.assemble(manifest(b, null), chunks(b), ClaimCheck.NONE));
     // a manifest claiming 2 GB for 10 bytes of chunks is refused without allocating 2 GB
     ModelManifest huge = ModelManifest.newBuilder(manifest(b, null)).setByteSize(Integer.MAX_VALUE - 8).build();
-    assertNull(WeightSnapshot.assemble(huge, parts, ClaimCheck.NONE));
+    assertNull(WeightSnapshot.assemble(huge, chunks(b), ClaimCheck.NONE));
     ModelManifest negative = ModelManifest.newBuilder(manifest(b, null)).setByteSize(-1).build();
-    assertNull(WeightSnapshot.assemble(negative, parts, ClaimCheck.NONE));
+    assertNull(WeightSnapshot.assemble(negative, chunks(b), ClaimCheck.NONE));
+  }
+
+  private static Chunks chunks(byte[] only) {
+    Chunks c = new Chunks();
+    c.put(0, only);
+    return c;
   }
 }
