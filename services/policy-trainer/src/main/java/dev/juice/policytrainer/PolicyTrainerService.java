@@ -263,18 +263,14 @@ public final class PolicyTrainerService {
     var base = snapshot.latest("base");
     if (base.isPresent()) return WeightsCodec.decodePolicy(base.get().blob(), root);
     if (!config.awaitBase() && !config.base().equals(PolicyTrainerConfig.PRETRAIN)) {
-      java.nio.file.Path dir;
-      try {
-        dir = config.base().equals(PolicyTrainerConfig.BUNDLED) ? dev.juice.model.hf.BundledBase.directory() : java.nio.file.Path.of(config.base());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot unpack the bundled base model", e);
-      }
-      log.info("run '{}': base model from {}", config.run(), config.base().equals(PolicyTrainerConfig.BUNDLED) ? "the bundled English base" : dir);
+      boolean bundled = config.base().equals(PolicyTrainerConfig.BUNDLED);
+      log.info("run '{}': base model from {}", config.run(), bundled ? "the bundled English base" : config.base());
       PolicyModel policy;
-      try {
-        policy = dev.juice.model.hf.HfCheckpoint.loadPolicy(dir, root); // refuses a bad checkpoint before anything is published
+      try { // a bad checkpoint is refused here, before anything is published
+        java.nio.file.Path dir = bundled ? dev.juice.model.hf.BundledBase.directory() : java.nio.file.Path.of(config.base());
+        policy = dev.juice.model.hf.HfCheckpoint.loadPolicy(dir, root);
       } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot read the base checkpoint " + dir, e);
+        throw new java.io.UncheckedIOException("cannot read the base checkpoint " + (bundled ? "(bundled)" : config.base()), e);
       }
       publisher.publish(new WeightPublisher.Version("base", ModelKind.POLICY, 1, null, 0, "base", Map.of()),
           WeightsCodec.encode(policy));
