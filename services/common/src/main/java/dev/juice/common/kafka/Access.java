@@ -52,9 +52,11 @@ public final class Access {
         set(t.metrics()),
         Set.of(), Set.of(), Set.of()));
     // the experiment driver (`juice run --external-services`): feeds raw data, publishes the base model,
-    // follows ingest's progress and reads the results back
+    // follows ingest's progress and reads the results back. It must see ingest's internal topics (the
+    // dedupe hop's repartition topic): without them the group's lag reads 0 as soon as the raw topic is
+    // consumed, while records still wait in the repartition topic
     m.put("driver", new Grant("juice-driver",
-        set(t.demonstrations(), t.preferences(), t.deadLetters(), t.weights(), t.metrics()),
+        set(t.demonstrations(), t.preferences(), t.deadLetters(), t.weights(), t.metrics(), ingestApp + "-"),
         set(t.demonstrationsRaw(), t.preferencesRaw(), t.weights(), t.metrics()),
         set(ingestApp), set(t.groupId("launcher")), Set.of()));
     return m;
