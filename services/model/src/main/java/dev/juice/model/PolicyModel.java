@@ -2,6 +2,7 @@ package dev.juice.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.juice.model.text.BpeTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,5 +57,15 @@ public final class PolicyModel extends Transformer {
   public NDArray logits(NDArray tokens, KvCache cache) {
     NDArray h = hidden(tokens, cache); // (B, T, C)
     return h.matMul(transposed("wte.weight", h.getManager())); // (B, T, C) x (C, V) -> (B, T, V)
+  }
+
+  /**
+   * (B, T) tokens -> (B, V) next-token logits at the last position only: generation needs no more,
+   * and projecting every prefill position onto the vocabulary would cost T times as much.
+   */
+  public NDArray lastLogits(NDArray tokens, KvCache cache) {
+    NDArray h = hidden(tokens, cache); // (B, T, C)
+    NDArray last = h.get(new NDIndex(":, {}, :", h.getShape().get(1) - 1)); // (B, C)
+    return last.matMul(transposed("wte.weight", h.getManager())); // (B, C) x (C, V) -> (B, V)
   }
 }

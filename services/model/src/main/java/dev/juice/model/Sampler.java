@@ -75,12 +75,17 @@ public final class Sampler {
     int[] produced = new int[b];
     double[] logProb = new double[b];
     boolean[] done = new boolean[b];
-    float[] logits = new float[b * v];
+    int maxPromptEnd = 0;
+    for (int[] p : prompts) maxPromptEnd = Math.max(maxPromptEnd, p.length + 1);
+    float[] logp = new float[b * v]; // log π(· | prefix) at temperature 1
+    float[] probs = o.temperature() > 0 ? new float[b * v] : null; // π at the sampling temperature
     try (NDManager gen = model.manager().newSubManager()) {
-      Transformer.KvCache cache = o.useCache() ? new Transformer.KvCache() : null;
+      // the cache holds every row's prompt and its new tokens: no more, as attention reads all of it
+      Transformer.KvCache cache = o.useCache()
+          ? new Transformer.KvCache(gen, Math.min(ctx, maxPromptEnd + o.maxNewTokens())) : null;
       int pos = minLen; // tokens known for every row
       // prefill: positions [0, minLen)
-      readLast(model, gen, seq, 0, pos, cache, logits);
+      readLast(model, gen, seq, 0, pos, cache, o.temperature(), logp, probs);
       while (pos < ctx) {
         int[] next = new int[b];
         boolean anyActive = false;
@@ -90,8 +95,8 @@ public final class Sampler {
             next[i] = seq[i][pos]; // still inside this row's prompt: teacher-force
             anyActive = true;
           } else if (!done[i] && produced[i] < o.maxNewTokens()) {
-            int t = pick(logits, i * v, v, o, rnd[i], allowed, nAllowed, tok.eos());
-            logProb[i] += logSoftmaxAt(logits, i * v, v, t);
+            int t = pick(logp, probs, i * v, v, o, rnd[i], allowed, nAllowed, tok.eos());
+            logProb[i] += logp[i * v + t];
             out[i][produced[i]++] = t;
             next[i] = t;
             if (t == tok.eos()) done[i] = true;
@@ -102,7 +107,7 @@ public final class Sampler {
           seq[i][pos] = next[i];
         }
         if (!anyActive || pos + 1 >= ctx) break;
-        readLast(model, gen, seq, cache == null ? 0 : pos, pos + 1, cache, logits);
+        readLast(model, gen, seq, cache == null ? 0 : pos, pos + 1, cache, o.temperature(), logp, probs);
         pos++;
       }
     }
@@ -112,27 +117,26 @@ public final class Sampler {
     return new Generation(responses, logProb, refLogProb, done);
   }
 
-  /** Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's logits. */
+  /**
+   * Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's
+   * log-softmax at temperature 1 into {@code logp} and, when sampling, the softmax at the sampling
+   * temperature into {@code probs}: both computed natively, so the per-token Java work is one pass.
+   */
   private static void readLast(PolicyModel model, NDManager gen, int[][] seq, int from, int to,
-      Transformer.KvCache cache, float[] into) {
+      Transformer.KvCache cache, float temperature, float[] logp, float[] probs) {
     int b = seq.length;
     int t = to - from;
     int[] flat = new int[b * t];
     for (int i = 0; i < b; i++) System.arraycopy(seq[i], from, flat, i * t, t);
     try (NDManager step = gen.newSubManager()) {
       NDArray tokens = step.create(flat, new Shape(b, t));
-      NDArray logits = model.logits(tokens, cache); // (B, t, V)
-      if (cache != null) keep(cache, gen);
-      NDArray last = logits.get(":, -1, :"); // (B, V)
-      System.arraycopy(last.toFloatArray(), 0, into, 0, into.length);
-    }
-  }
-
-  /** Moves the cache's arrays into the generation's manager so they outlive the step. */
-  private static void keep(Transformer.KvCache c, NDManager gen) {
-    for (int l = 0; l < c.keys.size(); l++) {
-      c.keys.get(l).attach(gen);
-      c.values.get(l).attach(gen);
+      NDArray last = model.lastLogits(tokens, cache); // (B, V)
+      NDArray logSoftmax = last.logSoftmax(-1);
+      System.arraycopy(logSoftmax.toFloatArray(), 0, logp, 0, logp.length);
+      if (probs != null) {
+        NDArray p = temperature == 1f ? logSoftmax.exp() : last.mul(step.create(1f / temperature)).softmax(-1);
+        System.arraycopy(p.toFloatArray(), 0, probs, 0, probs.length);
+      }
     }
   }
 
@@ -144,15 +148,18 @@ public final class Sampler {
   }
 
   /**
-   * One token from a row's logits. PAD and BOS are never generated (they mark structure, not text),
-   * nor ids past the tokenizer's vocabulary (rows a checkpoint may pad its embedding with).
+   * One token from a row's distribution: {@code logp} the row's log-probabilities at temperature 1
+   * (greedy takes their argmax), {@code probs} its probabilities at the sampling temperature. PAD
+   * and BOS are never generated (they mark structure, not text), nor ids past the tokenizer's
+   * vocabulary (rows a checkpoint may pad its embedding with): the draw renormalises over the
+   * allowed (and, with top-k, the k most likely allowed) tokens by inverse CDF with one uniform.
    */
-  static int pick(float[] logits, int off, int v, Options o, SplittableRandom rnd, boolean[] allowed, int nAllowed,
-      int eos) {
+  static int pick(float[] logp, float[] probs, int off, int v, Options o, SplittableRandom rnd, boolean[] allowed,
+      int nAllowed, int eos) {
     if (o.temperature() <= 0) {
       int best = -1;
       for (int j = 0; j < v; j++) {
-        if (allowed[j] && (best < 0 || logits[off + j] > logits[off + best])) best = j;
+        if (allowed[j] && (best < 0 || logp[off + j] > logp[off + best])) best = j;
       }
       return best;
     }
@@ -160,19 +167,39 @@ public final class Sampler {
     if (o.topK() > 0 && o.topK() < nAllowed) {
       float[] kept = new float[nAllowed];
       int n = 0;
-      for (int j = 0; j < v; j++) if (allowed[j]) kept[n++] = logits[off + j];
+      for (int j = 0; j < v; j++) if (allowed[j]) kept[n++] = logp[off + j];
       Arrays.sort(kept);
-      cutoff = kept[kept.length - o.topK()];
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < v; j++) {
-      if (allowed[j] && logits[off + j] >= cutoff) max = Math.max(max, logits[off + j] / o.temperature());
+      cutoff = kept[kept.length - o.topK()]; // ranked by log π: the same order at any temperature
     }
     double sum = 0;
-    double[] w = new double[v];
+    for (int j = 0; j < v; j++) if (allowed[j] && logp[off + j] >= cutoff) sum += probs[off + j];
+    if (!(sum > 1e-30)) return pickUnderflowed(logp, off, v, o, rnd, allowed, cutoff, eos);
+    double u = rnd.nextDouble() * sum;
+    int lastKept = -1;
     for (int j = 0; j < v; j++) {
-      if (allowed[j] && logits[off + j] >= cutoff) {
-        w[j] = Math.exp(logits[off + j] / o.temperature() - max);
+      if (allowed[j] && logp[off + j] >= cutoff && probs[off + j] > 0) {
+        u -= probs[off + j];
+        lastKept = j;
+        if (u < 0) return j;
+      }
+    }
+    return lastKept >= 0 ? lastKept : eos; // rounding left u a hair above 0
+  }
+
+  /**
+   * The allowed tokens' float probabilities all rounded to 0 (the model put nearly all its mass on
+   * PAD/BOS): weights from log-probabilities relative to the best allowed token, in double.
+   */
+  private static int pickUnderflowed(float[] logp, int off, int v, Options o, SplittableRandom rnd, boolean[] allowed,
+      float cutoff, int eos) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < v; j++) if (allowed[j] && logp[off + j] >= cutoff) max = Math.max(max, logp[off + j]);
+    if (max == Double.NEGATIVE_INFINITY) return eos;
+    double[] w = new double[v];
+    double sum = 0;
+    for (int j = 0; j < v; j++) {
+      if (allowed[j] && logp[off + j] >= cutoff) {
+        w[j] = Math.exp((logp[off + j] - max) / o.temperature());
         sum += w[j];
       }
     }
@@ -183,13 +210,5 @@ public final class Sampler {
     }
     for (int j = v - 1; j >= 0; j--) if (w[j] > 0) return j;
     return eos;
-  }
-
-  static double logSoftmaxAt(float[] logits, int off, int v, int t) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < v; j++) max = Math.max(max, logits[off + j]);
-    double s = 0;
-    for (int j = 0; j < v; j++) s += Math.exp(logits[off + j] - max);
-    return logits[off + t] - max - Math.log(s);
   }
 }

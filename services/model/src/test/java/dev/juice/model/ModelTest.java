@@ -130,6 +130,27 @@ class ModelTest {
   }
 
   @Test
+  void theKvCacheWritesInPlaceAndRefusesTokensPastItsCapacity() {
+    try (PolicyModel m = tiny(5); NDManager gen = m.manager().newSubManager()) {
+      Transformer.KvCache cache = new Transformer.KvCache(gen, 6);
+      try (NDManager s = gen.newSubManager()) {
+        m.logits(s.create(new int[] {1, 2, 3, 4}, new Shape(1, 4)), cache);
+      }
+      NDArray keys = cache.keys.get(0);
+      try (NDManager s = gen.newSubManager()) {
+        m.logits(s.create(new int[] {5, 6}, new Shape(1, 2)), cache);
+      }
+      assertEquals(6, cache.length());
+      assertTrue(keys == cache.keys.get(0), "the same buffer, written in place");
+      try (NDManager s = gen.newSubManager()) {
+        NDArray one = s.create(new int[] {7}, new Shape(1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.logits(one, cache));
+        assertTrue(e.getMessage().contains("capacity of 6"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void samplingIsSeededPerRowAndItsLogProbsAreThePolicys() {
     try (PolicyModel m = tiny(6)) {
       int[][] prompts = PROMPTS.stream().map(tok::encode).toArray(int[][]::new);

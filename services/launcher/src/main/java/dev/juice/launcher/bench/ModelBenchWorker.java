@@ -136,6 +136,9 @@ public final class ModelBenchWorker {
         r.put(cache ? "sampleTokensPerSecCached" : "sampleTokensPerSecUncached", n / ((System.nanoTime() - t0) / 1e9));
       }
       r.put("cacheSpeedup", r.get("sampleTokensPerSecCached").asDouble() / r.get("sampleTokensPerSecUncached").asDouble());
+      // useful sampling work: a forward is 2·N FLOPs per generated token (padding rows of finished sequences not counted)
+      r.put("sampleGflops", r.get("sampleTokensPerSecCached").asDouble() * 2.0 * model.parameterCount() / 1e9);
+      r.put("sampleVsMatmul", r.get("sampleGflops").asDouble() / r.get("matmulGflops").asDouble());
 
       // reward scoring: forward only, 32 sequences per batch
       try (RewardModel rm = RewardModel.fromPolicy(model, root, 2)) {
