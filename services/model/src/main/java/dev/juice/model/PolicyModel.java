@@ -55,8 +55,7 @@ public final class PolicyModel extends Transformer {
 
   /** (B, T) tokens -> (B, T, V) next-token logits; the output projection is the token embedding (tied). */
   public NDArray logits(NDArray tokens, KvCache cache) {
-    NDArray h = hidden(tokens, cache); // (B, T, C)
-    return h.matMul(transposed("wte.weight", h.getManager())); // (B, T, C) x (C, V) -> (B, T, V)
+    return project(hidden(tokens, cache)); // (B, T, C) -> (B, T, V)
   }
 
   /**
@@ -65,7 +64,11 @@ public final class PolicyModel extends Transformer {
    */
   public NDArray lastLogits(NDArray tokens, KvCache cache) {
     NDArray h = hidden(tokens, cache); // (B, T, C)
-    NDArray last = h.get(new NDIndex(":, {}, :", h.getShape().get(1) - 1)); // (B, C)
-    return last.matMul(transposed("wte.weight", h.getManager())); // (B, C) x (C, V) -> (B, V)
+    return project(h.get(new NDIndex(":, {}, :", h.getShape().get(1) - 1))); // (B, C) -> (B, V)
+  }
+
+  /** Hidden states (…, C) onto the vocabulary (…, V) through the tied token embedding. */
+  private NDArray project(NDArray h) {
+    return h.matMul(transposed("wte.weight", h.getManager()));
   }
 }

@@ -177,10 +177,6 @@ public abstract class Transformer implements AutoCloseable {
     public int length() {
       return length;
     }
-
-    public int capacity() {
-      return capacity;
-    }
   }
 
   /**
