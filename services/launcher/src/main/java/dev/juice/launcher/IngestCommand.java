@@ -185,7 +185,7 @@ final class IngestCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + timeout.toNanos();
       try (ProgressBar bar = bar("ingest", records.size(), progress)) {
         long lag;
-        while ((lag = GroupProgress.lag(stack.admin(), group, List.of(raw))) > 0) {
+        while ((lag = lagOrRetry(stack, group, raw, deadline)) > 0) {
           bar.stepTo(Math.max(0, records.size() - Math.min(lag, records.size())));
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("ingest still has " + lag + " records to process after " + timeout
@@ -212,6 +212,24 @@ final class IngestCommand implements Callable<Integer> {
     long rejectedHere = reasons.values().stream().mapToLong(Long::longValue).sum();
     return new Summary(records.size(), accepted, rejected == rejectedHere ? rejected : rejectedHere, reasons);
   }
+
+  /**
+   * The ingest group's lag; a failed read (a coordinator moving, a repartition topic created a moment
+   * ago) is retried until the deadline, so a transient broker answer does not end the command.
+   */
+  private static long lagOrRetry(LocalStack stack, String group, String raw, long deadline) throws InterruptedException {
+    while (true) {
+      try {
+        return GroupProgress.lag(stack.admin(), group, List.of(raw));
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() > deadline) throw e;
+        log.info("ingest progress not readable yet ({}); retrying", e.getMessage());
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IngestCommand.class);
 
   static ProgressBar bar(String task, long max, boolean show) {
     ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
