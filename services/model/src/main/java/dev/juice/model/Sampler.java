@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * Batched generation. Sampling itself happens in Java with one seeded random stream per row, so a
  * row's continuation depends only on its seed, not on the batch it was generated in. Rows whose
  * prompt is longer than the shortest one are teacher-forced through the rest of their prompt, which
- * keeps every row at the same position and the key/value cache rectangular.
+ * keeps every row at the same position and the key/value cache rectangular. A row that has emitted
+ * EOS or its last token leaves the batch (with a cache: once a quarter of the batch has finished),
+ * so the work follows the tokens generated rather than the longest row.
  */
 public final class Sampler {
   private Sampler() {}
@@ -33,8 +35,11 @@ public final class Sampler {
    * @param logProbs Σ log π(token) of each row's generated tokens under the policy at temperature 1
    * @param referenceLogProbs the same sums under the reference model, or null when none was given
    * @param finished whether the row emitted EOS
+   * @param rowSteps rows forwarded, summed over the forwards (prefill counts once per row): the work
+   *     done, which dropping finished rows keeps near the tokens generated
    */
-  public record Generation(int[][] responses, double[] logProbs, double[] referenceLogProbs, boolean[] finished) {
+  public record Generation(int[][] responses, double[] logProbs, double[] referenceLogProbs, boolean[] finished,
+      long rowSteps) {
     public long tokens() {
       return Arrays.stream(responses).mapToLong(r -> r.length).sum();
     }
@@ -77,65 +82,94 @@ public final class Sampler {
     boolean[] done = new boolean[b];
     int maxPromptEnd = 0;
     for (int[] p : prompts) maxPromptEnd = Math.max(maxPromptEnd, p.length + 1);
-    float[] logp = new float[b * v]; // log π(· | prefix) at temperature 1
+    float[] logp = new float[b * v]; // log π(· | prefix) at temperature 1, one row per live batch row
     float[] probs = o.temperature() > 0 ? new float[b * v] : null; // π at the sampling temperature
+    int[] live = new int[b]; // batch position -> row: finished rows leave the batch
+    for (int i = 0; i < b; i++) live[i] = i;
+    int n = b;
+    long rowSteps = 0;
     try (NDManager gen = model.manager().newSubManager()) {
       // the cache holds every row's prompt and its new tokens: no more, as attention reads all of it
       Transformer.KvCache cache = o.useCache()
           ? new Transformer.KvCache(gen, Math.min(ctx, maxPromptEnd + o.maxNewTokens())) : null;
       int pos = minLen; // tokens known for every row
       // prefill: positions [0, minLen)
-      readLast(model, gen, seq, 0, pos, cache, o.temperature(), logp, probs);
+      readLast(model, gen, seq, live, n, 0, pos, cache, o.temperature(), logp, probs);
+      rowSteps += n;
       while (pos < ctx) {
-        int[] next = new int[b];
         boolean anyActive = false;
-        for (int i = 0; i < b; i++) {
+        int finished = 0; // rows that will not generate again: nothing after this step needs them
+        for (int k = 0; k < n; k++) {
+          int i = live[k];
           int promptEnd = prompts[i].length + 1;
+          int next;
           if (pos < promptEnd) {
-            next[i] = seq[i][pos]; // still inside this row's prompt: teacher-force
+            next = seq[i][pos]; // still inside this row's prompt: teacher-force
             anyActive = true;
           } else if (!done[i] && produced[i] < o.maxNewTokens()) {
-            int t = pick(logp, probs, i * v, v, o, rnd[i], allowed, nAllowed, tok.eos());
-            logProb[i] += logp[i * v + t];
+            int t = pick(logp, probs, k * v, v, o, rnd[i], allowed, nAllowed, tok.eos());
+            logProb[i] += logp[k * v + t];
             out[i][produced[i]++] = t;
-            next[i] = t;
+            next = t;
             if (t == tok.eos()) done[i] = true;
             anyActive |= !done[i] && produced[i] < o.maxNewTokens();
           } else {
-            next[i] = tok.pad();
+            next = tok.pad();
           }
-          seq[i][pos] = next[i];
+          seq[i][pos] = next;
+          if (pos + 1 >= promptEnd && (done[i] || produced[i] >= o.maxNewTokens())) finished++;
         }
         if (!anyActive || pos + 1 >= ctx) break;
-        readLast(model, gen, seq, cache == null ? 0 : pos, pos + 1, cache, o.temperature(), logp, probs);
+        // drop finished rows: at once without a cache (each forward recomputes every row anyway), with
+        // one once a quarter of the batch is finished (gathering the cache costs about a step)
+        if (finished > 0 && (cache == null || (n - finished) * 4 <= n * 3)) {
+          int[] keep = new int[n - finished];
+          int[] kept = new int[n - finished];
+          int j = 0;
+          for (int k = 0; k < n; k++) {
+            int i = live[k];
+            if (pos + 1 < prompts[i].length + 1 || (!done[i] && produced[i] < o.maxNewTokens())) {
+              keep[j] = k;
+              kept[j++] = i;
+            }
+          }
+          if (cache != null) cache.keepRows(keep);
+          live = kept;
+          n = kept.length;
+        }
+        readLast(model, gen, seq, live, n, cache == null ? 0 : pos, pos + 1, cache, o.temperature(), logp, probs);
+        rowSteps += n;
         pos++;
       }
     }
     int[][] responses = new int[b][];
     for (int i = 0; i < b; i++) responses[i] = Arrays.copyOf(out[i], produced[i]);
     double[] refLogProb = reference == null ? null : reference.score(prompts, responses);
-    return new Generation(responses, logProb, refLogProb, done);
+    return new Generation(responses, logProb, refLogProb, done, rowSteps);
   }
 
   /**
-   * Forwards seq[:, from:to) (with the cache: only the new tokens) and copies the last position's
-   * log-softmax at temperature 1 into {@code logp} and, when sampling, the softmax at the sampling
+   * Forwards positions [from, to) of the live rows {@code live[0..n)} (with the cache: only the new
+   * tokens), and copies the last position's log-softmax at temperature 1 into {@code logp}, one row
+   * per batch position, and, when sampling, the softmax at the sampling
    * temperature into {@code probs}: both computed natively, so the per-token Java work is one pass.
    */
-  private static void readLast(PolicyModel model, NDManager gen, int[][] seq, int from, int to,
+  private static void readLast(PolicyModel model, NDManager gen, int[][] seq, int[] live, int n, int from, int to,
       Transformer.KvCache cache, float temperature, float[] logp, float[] probs) {
-    int b = seq.length;
+    int b = n;
     int t = to - from;
     int[] flat = new int[b * t];
-    for (int i = 0; i < b; i++) System.arraycopy(seq[i], from, flat, i * t, t);
+    for (int k = 0; k < b; k++) System.arraycopy(seq[live[k]], from, flat, k * t, t);
     try (NDManager step = gen.newSubManager()) {
       NDArray tokens = step.create(flat, new Shape(b, t));
       NDArray last = model.lastLogits(tokens, cache); // (B, V)
       NDArray logSoftmax = last.logSoftmax(-1);
-      System.arraycopy(logSoftmax.toFloatArray(), 0, logp, 0, logp.length);
+      float[] lp = logSoftmax.toFloatArray();
+      System.arraycopy(lp, 0, logp, 0, lp.length);
       if (probs != null) {
         NDArray p = temperature == 1f ? logSoftmax.exp() : last.mul(step.create(1f / temperature)).softmax(-1);
-        System.arraycopy(p.toFloatArray(), 0, probs, 0, probs.length);
+        float[] pr = p.toFloatArray();
+        System.arraycopy(pr, 0, probs, 0, pr.length);
       }
     }
   }

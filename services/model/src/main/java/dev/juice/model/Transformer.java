@@ -177,6 +177,36 @@ public abstract class Transformer implements AutoCloseable {
     public int length() {
       return length;
     }
+
+    /** Rows the cache holds (its batch size), 0 before the first forward. */
+    public long rows() {
+      return keys.isEmpty() ? 0 : keys.get(0).getShape().get(0);
+    }
+
+    /**
+     * Keeps only the given batch rows, in that order (the next forward passes exactly these rows):
+     * a generation drops its finished sequences so later steps stop computing them. Copies each
+     * layer's buffers once; the old ones are freed.
+     */
+    public void keepRows(int[] rows) {
+      if (keys.isEmpty()) return;
+      long have = rows();
+      for (int r : rows) {
+        if (r < 0 || r >= have) throw new IllegalArgumentException("row " + r + " is not in a cache of " + have + " rows");
+      }
+      try (NDManager tmp = manager.newSubManager()) {
+        NDArray index = tmp.create(rows);
+        for (List<NDArray> buffers : List.of(keys, values)) {
+          for (int l = 0; l < buffers.size(); l++) {
+            NDArray old = buffers.get(l);
+            NDArray kept = old.get(index); // (rows, H, capacity, hs), a new contiguous buffer
+            kept.attach(manager);
+            buffers.set(l, kept);
+            old.close();
+          }
+        }
+      }
+    }
   }
 
   /**

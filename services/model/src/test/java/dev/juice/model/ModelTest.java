@@ -129,6 +129,56 @@ class ModelTest {
     }
   }
 
+  /**
+   * Rows of different prompt lengths reach their last token at different steps, so finished rows
+   * leave the batch (and the cache) mid-generation: every row must still continue exactly as it does
+   * alone, cached or not, and the work done must be less than every row stepping to the end.
+   */
+  @Test
+  void finishedRowsLeaveTheBatchWithoutChangingAnyRow() {
+    try (PolicyModel m = tiny(8)) {
+      int[][] prompts = PROMPTS.stream().map(tok::encode).toArray(int[][]::new);
+      int shortest = java.util.Arrays.stream(prompts).mapToInt(p -> p.length).min().orElseThrow();
+      int longest = java.util.Arrays.stream(prompts).mapToInt(p -> p.length).max().orElseThrow();
+      assertTrue(longest - shortest >= 2, "the fixture needs prompts of different lengths");
+      long[] seeds = {21, 22, 23, 24, 25, 26};
+      for (boolean cache : new boolean[] {true, false}) {
+        Sampler.Options o = new Sampler.Options(6, 1f, 0, cache);
+        Sampler.Generation all = Sampler.generate(m, prompts, seeds, o);
+        for (int i = 0; i < prompts.length; i++) {
+          Sampler.Generation alone = Sampler.generate(m, new int[][] {prompts[i]}, new long[] {seeds[i]}, o);
+          assertArrayEquals(alone.responses()[0], all.responses()[i], "row " + i + ", cache " + cache);
+          assertEquals(alone.logProbs()[0], all.logProbs()[i], 1e-3, "row " + i + ", cache " + cache);
+        }
+        int steps = longest - shortest + 6; // decode steps of the longest row, after the prefill
+        assertTrue(all.rowSteps() < (long) prompts.length * (1 + steps - 1),
+            "finished rows were dropped: " + all.rowSteps() + " row-steps, cache " + cache);
+      }
+      Sampler.Options greedy = new Sampler.Options(6, 0f, 0, true);
+      Sampler.Generation a = Sampler.generate(m, prompts, new long[6], greedy);
+      Sampler.Generation b = Sampler.generate(m, prompts, new long[6], new Sampler.Options(6, 0f, 0, false));
+      assertArrayEquals(b.responses(), a.responses(), "cached = uncached with rows leaving at different steps");
+    }
+  }
+
+  @Test
+  void keepRowsSelectsTheCachedRowsInOrder() {
+    try (PolicyModel m = tiny(5); NDManager gen = m.manager().newSubManager()) {
+      Transformer.KvCache cache = new Transformer.KvCache(gen, 6);
+      m.logits(gen.create(new int[] {1, 5, 1, 6, 1, 7}, new Shape(3, 2)), cache);
+      assertEquals(3, cache.rows());
+      float[] row2 = cache.keys.get(0).get("2").toFloatArray();
+      float[] row0 = cache.keys.get(0).get("0").toFloatArray();
+      cache.keepRows(new int[] {2, 0});
+      assertEquals(2, cache.rows());
+      assertArrayEquals(row2, cache.keys.get(0).get("0").toFloatArray());
+      assertArrayEquals(row0, cache.keys.get(0).get("1").toFloatArray());
+      assertEquals(2, cache.length(), "positions are kept");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cache.keepRows(new int[] {2}));
+      assertTrue(e.getMessage().contains("row 2 is not in a cache of 2 rows"), e.getMessage());
+    }
+  }
+
   @Test
   void theKvCacheWritesInPlaceAndRefusesTokensPastItsCapacity() {
     try (PolicyModel m = tiny(5); NDManager gen = m.manager().newSubManager()) {
