@@ -130,10 +130,20 @@ public final class ModelBenchWorker {
         Sampler.Options o = new Sampler.Options(48, 1f, 0, cache);
         Sampler.generate(model, ps, seeds, o); // shape warm-up
         long n = 0;
+        long rowSteps = 0;
         t0 = System.nanoTime();
         int reps = cache ? 3 : 1;
-        for (int i = 0; i < reps; i++) n += Sampler.generate(model, ps, seeds, o).tokens();
-        r.put(cache ? "sampleTokensPerSecCached" : "sampleTokensPerSecUncached", n / ((System.nanoTime() - t0) / 1e9));
+        for (int i = 0; i < reps; i++) {
+          Sampler.Generation g = Sampler.generate(model, ps, seeds, o);
+          n += g.tokens();
+          rowSteps += g.rowSteps();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        r.put(cache ? "sampleTokensPerSecCached" : "sampleTokensPerSecUncached", n / secs);
+        if (cache) {
+          r.put("sampleTokensPerRow", n / (double) (reps * batch));
+          r.put("sampleRowStepsPerSecCached", rowSteps / secs);
+        }
       }
       r.put("cacheSpeedup", r.get("sampleTokensPerSecCached").asDouble() / r.get("sampleTokensPerSecUncached").asDouble());
       // useful sampling work: a forward is 2·N FLOPs per generated token (padding rows of finished sequences not counted)
