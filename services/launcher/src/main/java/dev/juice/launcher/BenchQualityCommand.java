@@ -230,6 +230,8 @@ final class BenchQualityCommand implements Callable<Integer> {
     System.out.print(q.table());
     String ser = q.serTable();
     if (!ser.isEmpty()) System.out.print("\n" + ser);
+    String contrasts = q.contrastsTable();
+    if (!contrasts.isEmpty()) System.out.print("\nPaired contrasts (A − B on the same seeds and prompts):\n" + contrasts);
     System.out.println("\n" + heading);
     q.write(report, heading);
     if (json != null) Files.writeString(json, q.json());

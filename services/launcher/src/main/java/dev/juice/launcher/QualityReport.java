@@ -164,6 +164,19 @@ final class QualityReport {
             col(r -> r.loop().rewardMean(), "%+.2f"), col(r -> r.loop().rewardStd(), "%.2f")));
   }
 
+  /** Bootstrap draws behind each contrast's interval (fixed seed: the report is deterministic in its figures). */
+  static final int BOOTSTRAP_DRAWS = 10_000;
+
+  /** The paired contrasts with intervals, p-values and Holm's correction ({@link Contrasts}). */
+  List<Contrasts.Result> contrasts() {
+    return Contrasts.evaluate(Contrasts.of(this), 1, BOOTSTRAP_DRAWS);
+  }
+
+  /** The contrasts' Markdown table; "" when the report supports none. */
+  String contrastsTable() {
+    return Contrasts.table(contrasts());
+  }
+
   /** A Markdown table: the group key's '|'-separated parts, then one cell per column, then the group's size. */
   private static <T> String markdown(String header, Map<String, List<T>> groups, List<java.util.function.Function<List<T>, String>> cells) {
     StringBuilder b = new StringBuilder(header);
@@ -220,6 +233,10 @@ final class QualityReport {
     md.append('\n').append(heading).append("\n\n").append(table())
         .append("\n![gold reward](gold-reward.png)\n![reward vs KL](reward-vs-kl.png)\n![gold per stage](gold-per-stage.png)\n");
     if (!serMd.isEmpty()) md.append("\n## SER\n\n").append(serMd).append("\n![SER accuracy](ser-accuracy.png)\n");
+    String contrastsMd = contrastsTable();
+    if (!contrastsMd.isEmpty()) {
+      md.append("\n## Paired contrasts\n\n").append(contrastsMd).append("\n").append(CONTRASTS_NOTE).append('\n');
+    }
     List<Row> withExamples = rows.stream().filter(r -> !r.r().examples().isEmpty()).toList();
     if (!withExamples.isEmpty()) {
       long first = withExamples.get(0).seed();
@@ -234,6 +251,12 @@ final class QualityReport {
     Files.writeString(dir.resolve("summary.md"), md);
     Files.writeString(dir.resolve("results.json"), json());
   }
+
+  static final String CONTRASTS_NOTE = "A − B per seed on the same split, SFT model, held-out prompts and sampling seeds; "
+      + "difference = mean over seeds of the per-seed mean. 95 % CI: percentile bootstrap (" + BOOTSTRAP_DRAWS
+      + " draws) resampling seeds and, within each, prompts. p: two-sided one-sample t-test of the per-seed differences "
+      + "(needs ≥ 2 seeds). Holm's correction over the pre-registered family (IRFT − SFT at each ρ, IRFT − SPIN, "
+      + "final SER RM − seed RM, all-labels RM − final SER RM); other rows are exploratory and uncorrected.";
 
   /** Mean gold curve per (method, ρ) over the seeds that have it, as long as the shortest of them. */
   private Map<String, double[]> meanCurves() {
@@ -304,6 +327,10 @@ final class QualityReport {
           .put("realWordShare", r.r().realWordShare()).put("seconds", r.seconds());
       if (!Double.isNaN(r.rho())) o.put("rho", r.rho());
       if (!Double.isNaN(r.r().winRateVsSft())) o.put("winRateVsSft", r.r().winRateVsSft());
+      if (r.r().perPromptGold() != null && r.r().perPromptGold().length > 0) {
+        ArrayNode pp = o.putArray("perPromptGold"); // what the paired contrasts of a later merge need
+        for (double x : r.r().perPromptGold()) pp.add(x);
+      }
     }
     ArrayNode serArr = all.putArray("ser");
     for (SerRow r : ser) {
@@ -315,6 +342,14 @@ final class QualityReport {
       if (!Double.isNaN(l.precision())) o.put("precision", l.precision());
     }
     if (stagePrompts > 0) all.put("stagePrompts", stagePrompts);
+    ArrayNode cArr = all.putArray("contrasts");
+    for (Contrasts.Result c : contrasts()) {
+      ObjectNode o = cArr.addObject().put("contrast", c.data().name()).put("claim", c.data().claim().name())
+          .put("preRegistered", c.data().preRegistered()).put("seeds", c.seeds()).put("pairedOn", c.data().units())
+          .put("difference", c.estimate()).put("ciLow", c.low()).put("ciHigh", c.high()).put("verdict", c.verdict());
+      if (!Double.isNaN(c.p())) o.put("p", c.p());
+      if (!Double.isNaN(c.holm())) o.put("holmP", c.holm());
+    }
     ObjectNode cs = all.putObject("goldPerStage");
     boolean named = namesSeeds();
     for (Curve c : curves) {
@@ -350,7 +385,7 @@ final class QualityReport {
     for (JsonNode m : root.get("methods")) {
       Evaluation.Result r = new Evaluation.Result(need(m, "goldReward", file), need(m, "sharePositive", file),
           m.path("winRateVsSft").asDouble(Double.NaN), need(m, "kl", file), need(m, "distinct2", file),
-          need(m, "realWordShare", file), new double[0], List.of());
+          need(m, "realWordShare", file), perPrompt(m.path("perPromptGold")), List.of());
       q.rows.add(new Row(text(m, "method", file), m.path("rho").asDouble(Double.NaN), m.path("seed").asLong(1), r,
           m.path("seconds").asDouble(Double.NaN)));
     }
@@ -394,6 +429,13 @@ final class QualityReport {
       q.curves.add(new Curve(label, seed, g));
     }
     return q;
+  }
+
+  /** A row's per-prompt gold; empty in files from before it was written. */
+  private static double[] perPrompt(JsonNode a) {
+    double[] out = new double[a.isArray() ? a.size() : 0];
+    for (int i = 0; i < out.length; i++) out[i] = a.get(i).asDouble();
+    return out;
   }
 
   private static double need(JsonNode n, String field, Path file) {
