@@ -256,7 +256,9 @@ final class QualityReport {
       + "difference = mean over seeds of the per-seed mean. 95 % CI: percentile bootstrap (" + BOOTSTRAP_DRAWS
       + " draws) resampling seeds and, within each, prompts. p: two-sided one-sample t-test of the per-seed differences "
       + "(needs ≥ 2 seeds). Holm's correction over the pre-registered family (IRFT − SFT at each ρ, IRFT − SPIN, "
-      + "final SER RM − seed RM, all-labels RM − final SER RM); other rows are exploratory and uncorrected.";
+      + "final SER RM − seed RM, all-labels RM − final SER RM); other rows are exploratory and uncorrected. With few "
+      + "seeds the bootstrap understates the spread between seeds (it can only redraw the seeds it has): the t-test "
+      + "decides the verdict.";
 
   /** Mean gold curve per (method, ρ) over the seeds that have it, as long as the shortest of them. */
   private Map<String, double[]> meanCurves() {

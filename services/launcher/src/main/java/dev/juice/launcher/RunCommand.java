@@ -263,13 +263,15 @@ final class RunCommand implements Callable<Integer> {
       table.append(String.format("Final policy v%d, sha256 %s%n", o.result().version(), o.result().sha256()));
       if (c.algorithm() == Algorithm.SER_RFT) {
         snap.latest("reward").ifPresent(r -> {
-          table.append(String.format("SER reward model v%d: %.0f pairs (%.0f labelled), %.0f loop(s), trained on %.0f pairs, "
-              + "accuracy on the unlabelled pairs' hidden labels %s, reward std %.2f%n", r.version(), r.metric("pairs", 0),
-              r.metric("labelled", 0), r.metric("loops", 0), r.metric("trainPairs", 0), orDash("%.3f", r.metric("accuracy", Double.NaN)),
-              r.metric("rewardStd", Double.NaN)));
+          table.append(String.format("SER reward model v%d: %.0f pairs (%.0f labelled), %.0f loop(s), trained on %.0f pairs; "
+              + "accuracy on %.0f held-out labelled pairs %s (on the unlabelled pool's hidden labels %s); reward std %.2f%n",
+              r.version(), r.metric("pairs", 0), r.metric("labelled", 0), r.metric("loops", 0), r.metric("trainPairs", 0),
+              r.metric("heldOutPairs", 0), orDash("%.3f", r.metric("accuracy", Double.NaN)),
+              orDash("%.3f", r.metric("poolAccuracy", Double.NaN)), r.metric("rewardStd", Double.NaN)));
           report.putObject("ser").put("pairs", r.metric("pairs", 0)).put("labelled", r.metric("labelled", 0))
               .put("loops", r.metric("loops", 0)).put("trainPairs", r.metric("trainPairs", 0))
-              .put("accuracy", r.metric("accuracy", Double.NaN));
+              .put("heldOutPairs", r.metric("heldOutPairs", 0)).put("accuracy", r.metric("accuracy", Double.NaN))
+              .put("poolAccuracy", r.metric("poolAccuracy", Double.NaN));
         });
       }
       table.append(evalText);

@@ -163,9 +163,14 @@ class JuiceCliIT {
     assertTrue(out.matches("(?s).*v3 ser-rft gold —  share positive —  win vs SFT —  KL .*"), out);
     var metrics = json.readTree(tmp.resolve("u/metrics.json").toFile());
     assertEquals("ser-rft", metrics.get("config").get("JUICE_ALGORITHM").asText());
+    // 20 labelled pairs, JUICE_SER_HOLDOUT's default 0.2: 4 are never trained on and measure the RM
+    assertEquals(4, metrics.get("ser").get("heldOutPairs").asInt(), metrics.toString());
     double acc = metrics.get("ser").get("accuracy").asDouble(Double.NaN);
-    assertTrue(acc >= 0 && acc <= 1, "measured against the hidden labels: " + acc);
-    assertTrue(out.contains(String.format(java.util.Locale.ROOT, "hidden labels %.3f", acc)), "the summary shows the figure metrics.json holds\n" + out);
+    assertTrue(acc >= 0 && acc <= 1, "measured on the held-out labelled pairs: " + acc);
+    double pool = metrics.get("ser").get("poolAccuracy").asDouble(Double.NaN);
+    assertTrue(pool >= 0 && pool <= 1, "and on the unlabelled pool's hidden labels: " + pool);
+    assertTrue(out.contains(String.format(java.util.Locale.ROOT, "accuracy on 4 held-out labelled pairs %.3f (on the unlabelled "
+        + "pool's hidden labels %.3f)", acc, pool)), "the summary shows the figures metrics.json holds\n" + out);
     assertTrue(Files.readString(tmp.resolve("u/eval/summary.md")).contains("| v3 | ser-rft | — | — | — |"));
     assertTrue(!Files.exists(tmp.resolve("u/eval/gold-per-version.png")), "no gold plot without a gold reward");
     assertTrue(!out.contains("arrives tomorrow"), "no response text in the output");

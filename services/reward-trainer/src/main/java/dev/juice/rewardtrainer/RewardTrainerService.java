@@ -133,7 +133,10 @@ public final class RewardTrainerService {
    * (the RM's trunk) and at least {@code minPreferences} pairs on {@code <run>.preferences}, runs SER
    * (seed RM, self-labelling loops) and publishes reward v1 — the version every round's rollouts ask
    * for — with the per-loop figures as metric events ({@code ser.*}, round = loop). Accuracy is
-   * measured against the hidden labels of the unlabelled pairs when the data carries them.
+   * measured on human-labelled pairs held out of training ({@link SerLearner#holdOut}, share
+   * JUICE_SER_HOLDOUT); the final RM's accuracy on the unlabelled pool's hidden labels, when the data
+   * carries them, is reported beside it as {@code poolAccuracy} (those pairs are trained on, with
+   * self-labels, so it is not a held-out figure).
    */
   private long ser(BooleanSupplier running) throws InterruptedException {
     try (WeightPublisher publisher = new WeightPublisher(props, registry, topics.weights(), config.run(), topics.groupId("reward-trainer"));
@@ -151,11 +154,14 @@ public final class RewardTrainerService {
       if (ref == null) return 0;
       feed.awaitAtLeast(config.minPreferences(), config.awaitInputs());
       feed.catchUp(Duration.ofMinutes(2));
-      List<Preference> pairs = List.copyOf(feed.all());
-      List<Preference> heldOut = pairs.stream().filter(p -> !p.labelled() && p.hidden() != null).toList();
-      long labelled = pairs.stream().filter(Preference::labelled).count();
-      log.info("run '{}': SER on {} pairs ({} labelled, {} with a hidden label for precision)", config.run(), pairs.size(),
-          labelled, heldOut.size());
+      List<Preference> all = List.copyOf(feed.all());
+      SerLearner.Split split = SerLearner.holdOut(all, config.serHoldout());
+      List<Preference> pairs = split.train();
+      List<Preference> heldOut = split.heldOut(); // labelled pairs SER never trains on: what "accuracy" is measured on
+      List<Preference> pool = pairs.stream().filter(p -> !p.labelled() && p.hidden() != null).toList();
+      long labelled = all.stream().filter(Preference::labelled).count();
+      log.info("run '{}': SER on {} pairs ({} labelled, of which {} held out for accuracy; {} unlabelled with a hidden label "
+          + "for precision)", config.run(), all.size(), labelled, heldOut.size(), pool.size());
       SerLearner.Config cfg = SerLearner.Config.defaults(c.seed());
       cfg = new SerLearner.Config(config.serLoops(), cfg.train(), cfg.centering(), c.seed());
       try (PolicyModel trunk = WeightsCodec.decodePolicy(ref.blob(), root);
@@ -173,10 +179,14 @@ public final class RewardTrainerService {
               String.format("%.3f", l.precision()), String.format("%.3f", l.heldOutAccuracy()));
         });
         SerLearner.Loop last = loops.get(loops.size() - 1);
+        double poolAccuracy = pool.isEmpty() ? Double.NaN : SerLearner.accuracy(rm, pool);
+        if (!Double.isNaN(poolAccuracy)) metrics.publish("ser.pool_accuracy", poolAccuracy, last.loop(), null, Map.of("algorithm", "ser"));
         Map<String, Double> m = new HashMap<>();
         m.put("loops", (double) last.loop());
-        m.put("pairs", (double) pairs.size());
+        m.put("pairs", (double) all.size());
         m.put("labelled", (double) labelled);
+        m.put("heldOutPairs", (double) heldOut.size());
+        if (!Double.isNaN(poolAccuracy)) m.put("poolAccuracy", poolAccuracy);
         m.put("trainPairs", (double) last.trainPairs());
         m.put("rewardStd", last.rewardStd());
         m.put("loss", last.loss());

@@ -128,6 +128,31 @@ public final class SerLearner {
     return loops;
   }
 
+  /** Pairs split into what SER trains on and the labelled pairs it is measured on. */
+  public record Split(List<Preference> train, List<Preference> heldOut) {}
+
+  /**
+   * Holds out {@code share} of the human-labelled pairs (rounded, at least one once there are five or
+   * more, and never all of them) for measuring the RM; unlabelled pairs always stay in the training
+   * pool. The choice depends only on each pair's id, so a restart or a replay of the same topic holds
+   * out the same pairs whatever order they arrive in.
+   */
+  public static Split holdOut(List<Preference> pairs, double share) {
+    if (!(share >= 0 && share < 1)) throw new IllegalArgumentException("held-out share must be in [0, 1), got " + share);
+    List<Preference> labelled = new ArrayList<>(pairs.stream().filter(Preference::labelled).toList());
+    labelled.sort(java.util.Comparator.comparingLong((Preference p) -> new java.util.SplittableRandom(p.id().hashCode()).nextLong())
+        .thenComparing(Preference::id));
+    int n = (int) Math.round(share * labelled.size());
+    if (share > 0 && n == 0 && labelled.size() >= 5) n = 1;
+    n = Math.min(n, labelled.size() - 1);
+    java.util.Set<Preference> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    out.addAll(labelled.subList(0, Math.max(0, n)));
+    List<Preference> train = new ArrayList<>();
+    List<Preference> heldOut = new ArrayList<>();
+    for (Preference p : pairs) (out.contains(p) ? heldOut : train).add(p);
+    return new Split(train, heldOut);
+  }
+
   /** Trains the RM from its initial weights on every pair with its true label: SER's "all labels" upper bound. */
   public Loop allLabels(List<Preference> pairs, List<Preference> heldOut, Progress progress) {
     List<Oriented> data = new ArrayList<>();

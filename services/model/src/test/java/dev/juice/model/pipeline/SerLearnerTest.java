@@ -53,6 +53,30 @@ class SerLearnerTest {
     return out;
   }
 
+  /** The reward-trainer's split: labelled pairs only, exact share, disjoint, and the same pairs in any arrival order. */
+  @Test
+  void holdOutKeepsAShareOfTheLabelledPairsWhateverTheirOrder() {
+    List<Preference> all = pairs("h", 96, 20, 3, false);
+    SerLearner.Split s = SerLearner.holdOut(all, 0.2);
+    assertEquals(4, s.heldOut().size());
+    assertEquals(92, s.train().size());
+    assertTrue(s.heldOut().stream().allMatch(Preference::labelled), "only human-labelled pairs measure the RM");
+    assertEquals(16, s.train().stream().filter(Preference::labelled).count());
+    assertTrue(s.train().stream().noneMatch(s.heldOut()::contains), "disjoint");
+    List<Preference> shuffled = new ArrayList<>(all);
+    java.util.Collections.shuffle(shuffled, new Random(9));
+    assertEquals(ids(s.heldOut()), ids(SerLearner.holdOut(shuffled, 0.2).heldOut()), "depends on the ids, not the order");
+    assertTrue(SerLearner.holdOut(all, 0).heldOut().isEmpty());
+    assertEquals(1, SerLearner.holdOut(pairs("h", 10, 5, 3, false), 0.05).heldOut().size(), "at least one from five labelled");
+    assertEquals(1, SerLearner.holdOut(pairs("h", 10, 2, 3, false), 0.9).train().stream().filter(Preference::labelled).count(),
+        "never all of them: the seed RM needs one");
+    assertThrows(IllegalArgumentException.class, () -> SerLearner.holdOut(all, 1.0));
+  }
+
+  private static java.util.Set<String> ids(List<Preference> ps) {
+    return new java.util.TreeSet<>(ps.stream().map(Preference::id).toList());
+  }
+
   static SerLearner.Config config() {
     return new SerLearner.Config(4, new TrainConfig(10, 8, 2e-3f, 0f, 1f, 5), 0.01, 5);
   }
