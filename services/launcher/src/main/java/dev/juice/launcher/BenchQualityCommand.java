@@ -69,8 +69,9 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--report", defaultValue = "runs/quality", description = "Report directory (default: ${DEFAULT-VALUE}).")
   Path report;
 
-  @Option(names = "--methods", split = ",", defaultValue = "spin,irft,rft,ser-rft",
-      description = "Methods after SFT: spin, irft, rft, ser-rft, and ser for the SER table alone (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--methods", split = ",", defaultValue = "spin,irft,rft,ser-rft,sft+",
+      description = "Methods after SFT: spin, irft, rft, ser-rft, sft+ (SFT continued for as many steps as the longest "
+          + "of the others: the equal-compute control), and ser for the SER table alone (default: ${DEFAULT-VALUE}).")
   List<String> only;
 
   @Option(names = "--ser-shares", split = ",", defaultValue = "0.05,0.15",
@@ -116,6 +117,13 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (seeds < 1 || firstSeed < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds and --first-seed must be at least 1");
+    java.util.Set<String> known = java.util.Set.of("spin", "irft", "rft", "ser-rft", "ser", "sft+");
+    for (String m : only) {
+      if (!known.contains(m)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods: unknown method '" + m + "' (known: "
+            + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+      }
+    }
     if (merge != null) return merge();
     System.setProperty("java.awt.headless", "true");
     long t0 = System.nanoTime();
@@ -177,6 +185,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             final long runSeed = seed;
             final List<String> stageRows = stageSet;
             double sftStageGold = methods.isEmpty() ? Double.NaN : eval.evaluate(sft, sft, stageRows, 4, maxNew, runSeed, null).goldReward();
+            long mostSteps = 0; // policy optimizer steps of the longest method: the equal-compute SFT arm's budget
             for (var m : methods.entrySet()) {
               long tm = System.nanoTime();
               List<Double> golds = new ArrayList<>();
@@ -187,12 +196,17 @@ final class BenchQualityCommand implements Callable<Integer> {
                   if (model.equals("policy") && round != null) golds.add(eval.evaluate(policy, sft, stageRows, 4, maxNew, runSeed, null).goldReward());
                 };
                 RewardModel fixed = m.getValue().algorithm() == Algorithm.SER_RFT ? (RewardModel) WeightsCodec.decode(serRm, rmScope) : null;
-                LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, perStage, fixed);
+                List<LocalPipeline.RoundLog> logs = LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, perStage, fixed);
+                mostSteps = Math.max(mostSteps, logs.stream().mapToLong(l -> l.policy() == null ? 0 : l.policy().steps()).sum());
                 q.curves.add(new QualityReport.Curve(m.getKey() + " ρ=" + rho, seed, golds.stream().mapToDouble(Double::doubleValue).toArray()));
                 Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
                 rows.add(new QualityReport.Row(m.getKey(), rho, seed, r, (System.nanoTime() - tm) / 1e9));
                 print(rows.get(rows.size() - 1));
               }
+            }
+            if (only.contains("sft+") && mostSteps > 0) {
+              rows.add(sftEqualSteps(sftCfg, sftBlob, demos, mostSteps, root, eval, prompts, maxNew, seed, rho, sftGold));
+              print(rows.get(rows.size() - 1));
             }
           }
         }
@@ -301,6 +315,31 @@ final class BenchQualityCommand implements Callable<Integer> {
   private List<Preference> preferences(List<Sentence> sentences, double share, long seed) {
     List<Preference> out = BenchData.preferences(sentences, share, seed);
     return quick ? out.subList(0, Math.min(out.size(), 120)) : out;
+  }
+
+  /** Label of the equal-compute control arm. */
+  static final String SFT_EQUAL_STEPS = "SFT+ (equal steps)";
+
+  /**
+   * The equal-compute control: SFT continued from the SFT model on the same demonstrations for at
+   * least as many optimizer steps as the longest method took (whole epochs, a fresh AdamW as each
+   * IRFT stage gets, a shuffle seed of its own), evaluated like the methods.
+   */
+  private static QualityReport.Row sftEqualSteps(PipelineConfig sftCfg, byte[] sftBlob, List<Demo> demos, long steps,
+      NDManager root, Evaluation eval, List<String> prompts, int maxNew, long seed, double rho, double[] sftGold) {
+    long t0 = System.nanoTime();
+    TrainConfig t = sftCfg.sft();
+    long perEpoch = (demos.size() + t.batchSize() - 1) / t.batchSize();
+    int epochs = (int) Math.max(1, (steps + perEpoch - 1) / perEpoch);
+    TrainConfig more = new TrainConfig(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.clipNorm(), t.seed() + 1_000);
+    try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel sft = WeightsCodec.decodePolicy(sftBlob, root);
+         PolicyModel scratch = WeightsCodec.decodePolicy(sftBlob, root)) {
+      new PolicyLearner(policy, scratch, sftCfg.withTraining(more, sftCfg.policy(), sftCfg.reward())).sft(demos, Progress.NONE);
+      System.out.printf("  %s: %d more SFT steps (%d epochs) for the longest method's %d%n", SFT_EQUAL_STEPS, epochs * perEpoch,
+          epochs, steps);
+      Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
+      return new QualityReport.Row(SFT_EQUAL_STEPS, rho, seed, r, (System.nanoTime() - t0) / 1e9);
+    }
   }
 
   private static Evaluation.Result withWin(Evaluation.Result r) {

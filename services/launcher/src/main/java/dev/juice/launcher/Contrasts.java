@@ -66,8 +66,8 @@ final class Contrasts {
 
   /**
    * The contrasts a report supports: every method against SFT at the same ρ (IRFT's pre-registered),
-   * IRFT − SPIN, and per SER seed share the final SER loop against the seed-only RM and the all-labels
-   * RM against the final loop.
+   * IRFT − SPIN, every method against the equal-compute SFT arm, and per SER seed share the final
+   * SER loop against the seed-only RM and the all-labels RM against the final loop.
    */
   static List<Paired> of(QualityReport q) {
     List<Paired> out = new ArrayList<>();
@@ -89,6 +89,13 @@ final class Contrasts {
       }
       if (irft != null && spin != null) {
         paired(irft + " − " + spin + ", ρ=" + rho, true, byMethod.get(irft), byMethod.get(spin)).ifPresent(out::add);
+      }
+      Map<Long, QualityReport.Row> equal = byMethod.get(BenchQualityCommand.SFT_EQUAL_STEPS);
+      if (equal != null) { // the fair comparison at equal compute: every method against SFT continued as long
+        for (String m : byMethod.keySet()) {
+          if (m.equals("SFT") || m.equals(BenchQualityCommand.SFT_EQUAL_STEPS)) continue;
+          paired(m + " − " + BenchQualityCommand.SFT_EQUAL_STEPS + ", ρ=" + rho, false, byMethod.get(m), equal).ifPresent(out::add);
+        }
       }
     }
     Map<String, List<QualityReport.SerRow>> serGroups = new LinkedHashMap<>();

@@ -26,14 +26,14 @@ class BenchQualityIT {
     String out = Cli.juice("bench", "quality", "--quick", "--report", report.toString());
     for (String row : List.of("| base | — |", "| SFT | 0.0 |", "| SPIN (T=1) | 0.0 |", "| IRFT (T=2) | 0.0 |", "| RFT | 0.0 |",
         "| SER-RFT (s=15 %) | 0.0 |", "| SFT | 0.25 |", "| SPIN (T=1) | 0.25 |", "| IRFT (T=2) | 0.25 |", "| RFT | 0.25 |",
-        "| SER-RFT (s=15 %) | 0.25 |", "| 5 % | seed only |", "| 15 % | seed only |", "| 5 % | all labels |",
+        "| SER-RFT (s=15 %) | 0.25 |", "| SFT+ (equal steps) | 0.0 |", "| SFT+ (equal steps) | 0.25 |", "| 5 % | seed only |", "| 15 % | seed only |", "| 5 % | all labels |",
         "| 15 % | all labels |", "| 5 % | bag-of-words BT, seed labels |", "| 15 % | bag-of-words BT, seed labels |",
         "| 15 % | bag-of-words BT, all labels |")) {
       assertTrue(out.contains(row), "row " + row + " in\n" + out);
     }
     JsonNode all = Json.mapper().readTree(Files.readString(report.resolve("results.json")));
     JsonNode results = all.get("methods");
-    assertEquals(11, results.size());
+    assertEquals(13, results.size());
     assertEquals(8, all.get("goldPerStage").size(), "a gold curve per (method after SFT, ρ): " + all.get("goldPerStage"));
     for (JsonNode curve : all.get("goldPerStage")) assertTrue(curve.size() >= 2, "SFT point + one per round");
     for (JsonNode r : all.get("ser")) {
@@ -51,6 +51,14 @@ class BenchQualityIT {
     }
     assertEquals(List.of(), problems);
     assertTrue(Files.readString(report.resolve("summary.md")).contains("## SER"));
+    // the paired contrasts: pre-registered IRFT − SFT at both ρ with a Holm p, the equal-compute comparison beside them
+    for (String c : List.of("| IRFT (T=2) − SFT, ρ=0.0 | A > B | 1 | 32 prompts |", "| IRFT (T=2) − SPIN (T=1), ρ=0.25 |",
+        "| IRFT (T=2) − SFT+ (equal steps), ρ=0.0 |")) {
+      assertTrue(out.contains(c), c + " in\n" + out);
+    }
+    assertTrue(out.contains("cannot tell (needs ≥ 2 seeds)"), "one seed gives no p-value:\n" + out);
+    assertTrue(Files.readString(report.resolve("summary.md")).contains("## Paired contrasts"));
+    assertTrue(all.get("contrasts").size() >= 10, all.get("contrasts").toString());
     for (String f : List.of("summary.md", "gold-reward.png", "reward-vs-kl.png", "gold-per-stage.png", "ser-accuracy.png")) {
       assertTrue(Files.size(report.resolve(f)) > 1000, f + " written");
     }
