@@ -52,4 +52,27 @@ class BenchmarkTest {
     Set<String> seed15 = pairs.stream().filter(Benchmark.Pair::labelled).map(Benchmark.Pair::id).collect(Collectors.toSet());
     assertTrue(seed15.containsAll(seed5), "the 5 % seed is part of the 15 % seed (same pairs, same order)");
   }
+
+  /** The held-out evaluation pairs: each positive against up to 4 different negatives of its word, ≥ 500 pairs. */
+  @Test
+  void evaluationPairsPairEachPositiveWithSeveralNegatives() {
+    List<Sentence> heldOut = Benchmark.split(UNIQUE, 1).heldOut();
+    List<Benchmark.Pair> one = Benchmark.preferencePairs(heldOut, 1.0, 1);
+    List<Benchmark.Pair> three = Benchmark.preferencePairs(heldOut, 1.0, 1, Benchmark.EVAL_NEGATIVES_PER_POSITIVE);
+    assertTrue(three.size() >= 500, "held-out pairs: " + three.size() + " (one negative each: " + one.size() + ")");
+    assertEquals(one, Benchmark.preferencePairs(heldOut, 1.0, 1, 1), "k = 1 is the one-negative construction");
+    Map<String, Boolean> label = heldOut.stream().collect(Collectors.toMap(Sentence::text, Sentence::positive, (a, b) -> a));
+    Map<String, Set<String>> negativesOf = new java.util.HashMap<>();
+    Set<String> ids = new HashSet<>();
+    for (Benchmark.Pair p : three) {
+      assertTrue(ids.add(p.id()), "unique id");
+      String winner = p.prompt() + " " + (p.aPreferred() ? p.a() : p.b());
+      String loser = p.prompt() + " " + (p.aPreferred() ? p.b() : p.a());
+      assertEquals(Boolean.TRUE, label.get(winner), winner);
+      assertEquals(Boolean.FALSE, label.get(loser), loser);
+      assertTrue(negativesOf.computeIfAbsent(winner, w -> new HashSet<>()).add(loser), "a positive meets a negative once");
+    }
+    assertTrue(negativesOf.values().stream().allMatch(n -> n.size() <= 4));
+    assertTrue(negativesOf.values().stream().anyMatch(n -> n.size() == 4));
+  }
 }

@@ -45,8 +45,20 @@ final class BenchData {
 
   /** Preference pairs with the seed share labelled and the rest carrying only a hidden label. */
   static List<Preference> preferences(List<Sentence> sentences, double share, long seed) {
+    return preferences(sentences, share, seed, 1);
+  }
+
+  /**
+   * Held-out pairs for measuring an RM: every pair labelled, each positive against up to
+   * {@link Benchmark#EVAL_NEGATIVES_PER_POSITIVE} negatives of its first word.
+   */
+  static List<Preference> evaluationPairs(List<Sentence> heldOut, long seed) {
+    return preferences(heldOut, 1.0, seed, Benchmark.EVAL_NEGATIVES_PER_POSITIVE);
+  }
+
+  private static List<Preference> preferences(List<Sentence> sentences, double share, long seed, int negatives) {
     List<Preference> out = new ArrayList<>();
-    for (Benchmark.Pair q : Benchmark.preferencePairs(sentences, share, seed)) {
+    for (Benchmark.Pair q : Benchmark.preferencePairs(sentences, share, seed, negatives)) {
       out.add(new Preference(q.id(), q.prompt(), q.a(), q.b(), q.labelled() ? q.aPreferred() : null,
           q.labelled() ? null : q.aPreferred()));
     }

@@ -139,7 +139,8 @@ final class BenchQualityCommand implements Callable<Integer> {
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
       List<String> stageSet = prompts.subList(0, Math.min(prompts.size(), stagePromptCount()));
-      List<Preference> heldPrefs = preferences(split.heldOut(), 1.0, seed);
+      List<Preference> heldPrefs = BenchData.evaluationPairs(split.heldOut(), seed);
+      if (quick) heldPrefs = heldPrefs.subList(0, Math.min(heldPrefs.size(), 120));
       byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
       int maxNew = quick ? 40 : 80;

@@ -69,7 +69,7 @@ final class BenchRewardCommand implements Callable<Integer> {
     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
       List<Preference> train = BenchData.preferences(split.train(), 1.0, seed);
-      List<Preference> heldOut = BenchData.preferences(split.heldOut(), 1.0, seed);
+      List<Preference> heldOut = BenchData.evaluationPairs(split.heldOut(), seed);
       List<List<Preference>> fv = BenchData.validationSplit(train, validation, seed);
       System.out.printf(Locale.ROOT, "seed %d: %d training pairs (%d fit + %d validation), %d held-out pairs%n", seed, train.size(),
           fv.get(0).size(), fv.get(1).size(), heldOut.size());
