@@ -30,15 +30,83 @@ public final class Evaluation {
    * @param realWordShare share of generated words found in the word list
    * @param perPromptGold each prompt's mean gold reward (for win rates against this policy)
    * @param examples a few generations (prompt + response) for the report
+   * @param goldResponse mean gold reward of the response alone (without the prompt's own sentiment)
+   * @param meanTokens mean generated tokens per sample, EOS included
+   * @param eosRate share of samples that emitted EOS before the length limit
+   * @param positiveNll sampling-free: mean per-token NLL of held-out positive sentences' responses
+   *     given their prompts (NaN until {@link #withLikelihood})
+   * @param pairGap sampling-free: mean over held-out pairs of log π(positive response | prompt) −
+   *     log π(negative response | prompt), the paper's Figure 1 quantity (NaN until set)
    */
   public record Result(double goldReward, double sharePositive, double winRateVsSft, double kl, double distinct2,
-      double realWordShare, double[] perPromptGold, List<String> examples) {}
+      double realWordShare, double[] perPromptGold, List<String> examples, double goldResponse, double meanTokens,
+      double eosRate, double positiveNll, double pairGap) {
+    /** The metrics of earlier versions; the rest NaN. */
+    public Result(double goldReward, double sharePositive, double winRateVsSft, double kl, double distinct2,
+        double realWordShare, double[] perPromptGold, List<String> examples) {
+      this(goldReward, sharePositive, winRateVsSft, kl, distinct2, realWordShare, perPromptGold, examples, Double.NaN,
+          Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** The same result with a win rate. */
+    public Result withWinRate(double win) {
+      return new Result(goldReward, sharePositive, win, kl, distinct2, realWordShare, perPromptGold, examples, goldResponse,
+          meanTokens, eosRate, positiveNll, pairGap);
+    }
+
+    /** The same result with the sampling-free metrics. */
+    public Result withLikelihood(Likelihood l) {
+      return new Result(goldReward, sharePositive, winRateVsSft, kl, distinct2, realWordShare, perPromptGold, examples,
+          goldResponse, meanTokens, eosRate, l.positiveNll(), l.pairGap());
+    }
+  }
+
+  /** The sampling-free metrics of {@link #likelihood}. */
+  public record Likelihood(double positiveNll, double pairGap) {}
+
+  /**
+   * Sampling-free metrics: the mean per-token NLL of {@code positives}' responses and the mean
+   * log-probability gap between each pair's human-preferred and other response under the policy.
+   *
+   * @param positives held-out (prompt, response) of human-positive sentences
+   * @param pairs held-out pairs: prompt, preferred response, other response
+   */
+  public static Likelihood likelihood(PolicyModel policy, List<dev.juice.model.algo.Example> positives, List<String[]> pairs) {
+    double nll = positives.isEmpty() ? Double.NaN : dev.juice.model.algo.Trainers.meanResponseNll(policy, positives);
+    if (pairs.isEmpty()) return new Likelihood(nll, Double.NaN);
+    var tok = policy.tokenizer();
+    double gap = 0;
+    for (int i = 0; i < pairs.size(); i += 64) {
+      List<String[]> chunk = pairs.subList(i, Math.min(pairs.size(), i + 64));
+      int[][] prompts = new int[chunk.size() * 2][];
+      int[][] responses = new int[chunk.size() * 2][];
+      for (int j = 0; j < chunk.size(); j++) {
+        int[] x = tok.encode(chunk.get(j)[0]);
+        prompts[2 * j] = x;
+        prompts[2 * j + 1] = x;
+        responses[2 * j] = withEos(tok.encodeResponse(chunk.get(j)[1]), tok.eos()); // whole sentences: EOS counts
+        responses[2 * j + 1] = withEos(tok.encodeResponse(chunk.get(j)[2]), tok.eos());
+      }
+      double[] lp = policy.score(prompts, responses);
+      for (int j = 0; j < chunk.size(); j++) gap += lp[2 * j] - lp[2 * j + 1];
+    }
+    return new Likelihood(nll, gap / pairs.size());
+  }
+
+  private static int[] withEos(int[] r, int eos) {
+    int[] out = java.util.Arrays.copyOf(r, r.length + 1);
+    out[r.length] = eos;
+    return out;
+  }
 
   public Result evaluate(PolicyModel policy, PolicyModel reference, List<String> prompts, int samplesPerPrompt,
       int maxNewTokens, long seed, double[] sftPerPromptGold) {
     int rows = prompts.size() * samplesPerPrompt;
     double[] perPrompt = new double[prompts.size()];
     double[] goldSum = {0};
+    double[] responseGold = {0};
+    long[] tokens = {0};
+    int[] finished = {0};
     double[] klSum = {0};
     int[] positive = {0};
     long[] bigrams = {0};
@@ -52,6 +120,9 @@ public final class Evaluation {
       goldSum[0] += score;
       perPrompt[row.promptIndex()] += score / samplesPerPrompt;
       if (score > GoldReward.POSITIVE) positive[0]++;
+      responseGold[0] += gold == null ? Double.NaN : gold.score(row.response().trim());
+      tokens[0] += row.tokens();
+      if (row.finished()) finished[0]++;
       klSum[0] += row.logProb() - row.refLogProb();
       List<String> w = WordList.tokens(row.response());
       for (String x : w) if (words.contains(x)) real[0]++;
@@ -72,6 +143,7 @@ public final class Evaluation {
     }
     return new Result(goldSum[0] / rows, gold == null ? Double.NaN : positive[0] / (double) rows, win, klSum[0] / rows,
         bigrams[0] == 0 ? 0 : distinct.size() / (double) bigrams[0], wordCount[0] == 0 ? 0 : real[0] / (double) wordCount[0],
-        perPrompt, examples);
+        perPrompt, examples, responseGold[0] / rows, tokens[0] / (double) rows, finished[0] / (double) rows, Double.NaN,
+        Double.NaN);
   }
 }

@@ -32,8 +32,11 @@ public final class Generations {
    * @param seed the row's sampling seed
    * @param logProb Σ log π of the generated tokens
    * @param refLogProb Σ log π_ref of the same tokens (NaN without a reference)
+   * @param tokens generated tokens, the closing EOS included
+   * @param finished whether the row emitted EOS (else it stopped at the length limit)
    */
-  public record Row(int promptIndex, int sample, String response, long seed, double logProb, double refLogProb) {}
+  public record Row(int promptIndex, int sample, String response, long seed, double logProb, double refLogProb, int tokens,
+      boolean finished) {}
 
   public static void sample(PolicyModel policy, PolicyModel reference, List<String> prompts, int samplesPerPrompt,
       int maxNewTokens, float temperature, long seed, Consumer<Row> each) {
@@ -54,7 +57,8 @@ public final class Generations {
         int[] resp = g.responses()[r - from];
         int n = resp.length > 0 && resp[resp.length - 1] == tok.eos() ? resp.length - 1 : resp.length;
         each.accept(new Row(r / samplesPerPrompt, r % samplesPerPrompt, tok.decodeResponse(Arrays.copyOf(resp, n)), seeds[r - from],
-            g.logProbs()[r - from], g.referenceLogProbs() == null ? Double.NaN : g.referenceLogProbs()[r - from]));
+            g.logProbs()[r - from], g.referenceLogProbs() == null ? Double.NaN : g.referenceLogProbs()[r - from], resp.length,
+            g.finished()[r - from]));
       }
     }
   }

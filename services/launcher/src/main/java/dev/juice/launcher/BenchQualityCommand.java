@@ -141,6 +141,7 @@ final class BenchQualityCommand implements Callable<Integer> {
       List<String> stageSet = prompts.subList(0, Math.min(prompts.size(), stagePromptCount()));
       List<Preference> heldPrefs = BenchData.evaluationPairs(split.heldOut(), seed);
       if (quick) heldPrefs = heldPrefs.subList(0, Math.min(heldPrefs.size(), 120));
+      Likelihood lik = new Likelihood(split.heldOut(), heldPrefs, seed, quick);
       byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
       int maxNew = quick ? 40 : 80;
@@ -154,7 +155,7 @@ final class BenchQualityCommand implements Callable<Integer> {
         ModelConfig cfg = base.config();
         BpeTokenizer tok = base.tokenizer();
         Evaluation.Result baseEval = eval.evaluate(base, base, prompts, 4, maxNew, seed, null);
-        rows.add(new QualityReport.Row("base", Double.NaN, seed, baseEval, (System.nanoTime() - tb) / 1e9));
+        rows.add(new QualityReport.Row("base", Double.NaN, seed, lik.of(baseEval, base), (System.nanoTime() - tb) / 1e9));
         byte[] baseBlob = WeightsCodec.encode(base);
         for (double rho : rhos) {
           List<Demo> demos = BenchData.demos(Benchmark.demonstrations(train, rho, seed), seed);
@@ -170,7 +171,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             }
             Evaluation.Result sftEval = eval.evaluate(sft, base, prompts, 4, maxNew, seed, null);
             double[] sftGold = sftEval.perPromptGold();
-            rows.add(new QualityReport.Row("SFT", rho, seed, withWin(sftEval), (System.nanoTime() - ts) / 1e9));
+            rows.add(new QualityReport.Row("SFT", rho, seed, lik.of(sftEval.withWinRate(0.5), sft), (System.nanoTime() - ts) / 1e9));
             print(rows.get(rows.size() - 1));
             byte[] sftBlob = WeightsCodec.encode(sft);
             Map<String, PipelineConfig> methods = new LinkedHashMap<>();
@@ -201,12 +202,12 @@ final class BenchQualityCommand implements Callable<Integer> {
                 mostSteps = Math.max(mostSteps, logs.stream().mapToLong(l -> l.policy() == null ? 0 : l.policy().steps()).sum());
                 q.curves.add(new QualityReport.Curve(m.getKey() + " ρ=" + rho, seed, golds.stream().mapToDouble(Double::doubleValue).toArray()));
                 Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
-                rows.add(new QualityReport.Row(m.getKey(), rho, seed, r, (System.nanoTime() - tm) / 1e9));
+                rows.add(new QualityReport.Row(m.getKey(), rho, seed, lik.of(r, policy), (System.nanoTime() - tm) / 1e9));
                 print(rows.get(rows.size() - 1));
               }
             }
             if (only.contains("sft+") && mostSteps > 0) {
-              rows.add(sftEqualSteps(sftCfg, sftBlob, demos, mostSteps, root, eval, prompts, maxNew, seed, rho, sftGold));
+              rows.add(sftEqualSteps(sftCfg, sftBlob, demos, mostSteps, root, eval, lik, prompts, maxNew, seed, rho, sftGold));
               print(rows.get(rows.size() - 1));
             }
           }
@@ -243,6 +244,8 @@ final class BenchQualityCommand implements Callable<Integer> {
   private void printAndWrite(QualityReport q, String heading) throws java.io.IOException {
     System.out.println();
     System.out.print(q.table());
+    String lik = q.likelihoodTable();
+    if (!lik.isEmpty()) System.out.print("\n" + lik);
     String ser = q.serTable();
     if (!ser.isEmpty()) System.out.print("\n" + ser);
     String contrasts = q.contrastsTable();
@@ -327,7 +330,7 @@ final class BenchQualityCommand implements Callable<Integer> {
    * IRFT stage gets, a shuffle seed of its own), evaluated like the methods.
    */
   private static QualityReport.Row sftEqualSteps(PipelineConfig sftCfg, byte[] sftBlob, List<Demo> demos, long steps,
-      NDManager root, Evaluation eval, List<String> prompts, int maxNew, long seed, double rho, double[] sftGold) {
+      NDManager root, Evaluation eval, Likelihood lik, List<String> prompts, int maxNew, long seed, double rho, double[] sftGold) {
     long t0 = System.nanoTime();
     TrainConfig t = sftCfg.sft();
     long perEpoch = (demos.size() + t.batchSize() - 1) / t.batchSize();
@@ -339,13 +342,34 @@ final class BenchQualityCommand implements Callable<Integer> {
       System.out.printf("  %s: %d more SFT steps (%d epochs) for the longest method's %d%n", SFT_EQUAL_STEPS, epochs * perEpoch,
           epochs, steps);
       Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
-      return new QualityReport.Row(SFT_EQUAL_STEPS, rho, seed, r, (System.nanoTime() - t0) / 1e9);
+      return new QualityReport.Row(SFT_EQUAL_STEPS, rho, seed, lik.of(r, policy), (System.nanoTime() - t0) / 1e9);
     }
   }
 
-  private static Evaluation.Result withWin(Evaluation.Result r) {
-    return new Evaluation.Result(r.goldReward(), r.sharePositive(), 0.5, r.kl(), r.distinct2(), r.realWordShare(),
-        r.perPromptGold(), r.examples());
+  /**
+   * The sampling-free metrics' data of a seed: its held-out positive sentences split into prompt and
+   * response (as the demonstrations are), and its held-out pairs as (prompt, preferred, other).
+   */
+  private static final class Likelihood {
+    private final List<dev.juice.model.algo.Example> positives = new ArrayList<>();
+    private final List<String[]> pairs = new ArrayList<>();
+
+    Likelihood(List<Sentence> heldOut, List<Preference> heldPairs, long seed, boolean quick) {
+      for (Sentence s : heldOut) {
+        if (!s.positive()) continue;
+        dev.juice.datasets.PromptSplit.split(s.text(), seed)
+            .ifPresent(p -> positives.add(new dev.juice.model.algo.Example(p.prompt(), p.response())));
+        if (quick && positives.size() >= 64) break;
+      }
+      for (Preference p : heldPairs) {
+        boolean aWins = p.truth();
+        pairs.add(new String[] {p.prompt(), aWins ? p.a() : p.b(), aWins ? p.b() : p.a()});
+      }
+    }
+
+    Evaluation.Result of(Evaluation.Result r, PolicyModel policy) {
+      return r.withLikelihood(Evaluation.likelihood(policy, positives, pairs));
+    }
   }
 
   private PipelineConfig config(Algorithm a, long seed, int maxNew) {

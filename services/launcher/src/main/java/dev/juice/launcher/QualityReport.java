@@ -147,6 +147,21 @@ final class QualityReport {
             col(r -> r.r().kl(), "%.2f"), col(r -> r.r().distinct2(), "%.3f"), col(r -> r.r().realWordShare(), "%.3f")));
   }
 
+  /**
+   * The second table: gold of the response alone, response length and EOS rate, and the two
+   * sampling-free metrics (held-out positive NLL, the log-probability gap on held-out pairs); "" when
+   * no row carries them (files from before they were measured).
+   */
+  String likelihoodTable() {
+    if (rows.stream().allMatch(r -> Double.isNaN(r.r().goldResponse()) && Double.isNaN(r.r().pairGap()))) return "";
+    Map<String, List<Row>> groups = new LinkedHashMap<>();
+    for (Row r : rows) groups.computeIfAbsent(r.method() + "|" + (Double.isNaN(r.rho()) ? "—" : r.rho()), k -> new ArrayList<>()).add(r);
+    return markdown("| method | ρ | gold of response only | mean tokens | EOS rate | held-out positive NLL/token "
+        + "| log π(pos) − log π(neg) | seeds |\n|---|---|---|---|---|---|---|---|\n", groups, List.of(
+            col(r -> r.r().goldResponse(), "%+.3f"), col(r -> r.r().meanTokens(), "%.1f"), col(r -> r.r().eosRate(), "%.3f"),
+            col(r -> r.r().positiveNll(), "%.4f"), col(r -> r.r().pairGap(), "%+.3f")));
+  }
+
   /** The SER table: mean ± half-range over seeds per (seed share, RM, SFT trunk ρ); "" without SER rows. */
   String serTable() {
     if (ser.isEmpty()) return "";
@@ -232,6 +247,11 @@ final class QualityReport {
     for (String s : sources) md.append("- ").append(s).append('\n');
     md.append('\n').append(heading).append("\n\n").append(table())
         .append("\n![gold reward](gold-reward.png)\n![reward vs KL](reward-vs-kl.png)\n![gold per stage](gold-per-stage.png)\n");
+    String likMd = likelihoodTable();
+    if (!likMd.isEmpty()) {
+      md.append("\n## Response-only gold, length, sampling-free metrics\n\n").append(likMd).append('\n').append(LIKELIHOOD_NOTE)
+          .append('\n');
+    }
     if (!serMd.isEmpty()) md.append("\n## SER\n\n").append(serMd).append("\n![SER accuracy](ser-accuracy.png)\n");
     String contrastsMd = contrastsTable();
     if (!contrastsMd.isEmpty()) {
@@ -251,6 +271,11 @@ final class QualityReport {
     Files.writeString(dir.resolve("summary.md"), md);
     Files.writeString(dir.resolve("results.json"), json());
   }
+
+  static final String LIKELIHOOD_NOTE = "Gold of the response alone leaves out the prompt's own sentiment. Held-out "
+      + "positive NLL/token: the policy's mean per-token NLL of held-out positive sentences' responses given their prompts. "
+      + "log π(pos) − log π(neg): mean over the held-out pairs of the sequence log-probability of the human-preferred "
+      + "response minus the other's, each given the shared prompt (EOS included) — no sampling, so no sampling noise.";
 
   static final String CONTRASTS_NOTE = "A − B per seed on the same split, SFT model, held-out prompts and sampling seeds; "
       + "difference = mean over seeds of the per-seed mean. 95 % CI: percentile bootstrap (" + BOOTSTRAP_DRAWS
@@ -329,6 +354,11 @@ final class QualityReport {
           .put("realWordShare", r.r().realWordShare()).put("seconds", r.seconds());
       if (!Double.isNaN(r.rho())) o.put("rho", r.rho());
       if (!Double.isNaN(r.r().winRateVsSft())) o.put("winRateVsSft", r.r().winRateVsSft());
+      putFinite(o, "goldResponse", r.r().goldResponse());
+      putFinite(o, "meanTokens", r.r().meanTokens());
+      putFinite(o, "eosRate", r.r().eosRate());
+      putFinite(o, "positiveNll", r.r().positiveNll());
+      putFinite(o, "pairGap", r.r().pairGap());
       if (r.r().perPromptGold() != null && r.r().perPromptGold().length > 0) {
         ArrayNode pp = o.putArray("perPromptGold"); // what the paired contrasts of a later merge need
         for (double x : r.r().perPromptGold()) pp.add(x);
@@ -387,7 +417,9 @@ final class QualityReport {
     for (JsonNode m : root.get("methods")) {
       Evaluation.Result r = new Evaluation.Result(need(m, "goldReward", file), need(m, "sharePositive", file),
           m.path("winRateVsSft").asDouble(Double.NaN), need(m, "kl", file), need(m, "distinct2", file),
-          need(m, "realWordShare", file), perPrompt(m.path("perPromptGold")), List.of());
+          need(m, "realWordShare", file), perPrompt(m.path("perPromptGold")), List.of(), m.path("goldResponse").asDouble(Double.NaN),
+          m.path("meanTokens").asDouble(Double.NaN), m.path("eosRate").asDouble(Double.NaN),
+          m.path("positiveNll").asDouble(Double.NaN), m.path("pairGap").asDouble(Double.NaN));
       q.rows.add(new Row(text(m, "method", file), m.path("rho").asDouble(Double.NaN), m.path("seed").asLong(1), r,
           m.path("seconds").asDouble(Double.NaN)));
     }
@@ -431,6 +463,10 @@ final class QualityReport {
       q.curves.add(new Curve(label, seed, g));
     }
     return q;
+  }
+
+  private static void putFinite(ObjectNode o, String field, double v) {
+    if (!Double.isNaN(v)) o.put(field, v);
   }
 
   /** A row's per-prompt gold; empty in files from before it was written. */

@@ -57,6 +57,13 @@ class BenchQualityIT {
       assertTrue(out.contains(c), c + " in\n" + out);
     }
     assertTrue(out.contains("cannot tell (needs ≥ 2 seeds)"), "one seed gives no p-value:\n" + out);
+    assertTrue(out.contains("| method | ρ | gold of response only | mean tokens | EOS rate | held-out positive NLL/token "
+        + "| log π(pos) − log π(neg) | seeds |"), out);
+    for (JsonNode r : results) {
+      for (String f : List.of("goldResponse", "meanTokens", "eosRate", "positiveNll", "pairGap")) {
+        if (!r.has(f) || !Double.isFinite(r.get(f).asDouble())) problems.add(r.get("method") + ": no " + f);
+      }
+    }
     assertTrue(Files.readString(report.resolve("summary.md")).contains("## Paired contrasts"));
     assertTrue(all.get("contrasts").size() >= 10, all.get("contrasts").toString());
     for (String f : List.of("summary.md", "gold-reward.png", "reward-vs-kl.png", "gold-per-stage.png", "ser-accuracy.png")) {
