@@ -79,6 +79,14 @@ final class BenchWeightsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ArrayNode out = Json.mapper().createArrayNode();
+    if (gpt2) { // before anything runs: the 124 M rows come last and would fail minutes in
+      long heapGb = Runtime.getRuntime().maxMemory() >> 30;
+      if (heapGb < GPT2_HEAP_GB - 1) { // -Xmx8g reports a little under 8
+        throw new IllegalStateException("the 124 M-parameter rows hold two 497 MB models, the publisher's copy and two "
+            + "subscribers' chunks and blobs in this JVM beside the broker: they need about " + GPT2_HEAP_GB + " GB of heap, "
+            + "this JVM has " + heapGb + " GB. Run JUICE_JAVA_OPTS=-Xmx" + GPT2_HEAP_GB + "g ./juice bench weights, or --no-gpt2");
+      }
+    }
     System.out.printf("| model size | transport | versions | consumers | publish call p50 ms | switched p50 ms | p99 ms | max ms |%n"
         + "|---|---|---|---|---|---|---|---|%n");
     Path blobs = Files.createTempDirectory("juice-bench-blobs");
@@ -119,6 +127,8 @@ final class BenchWeightsCommand implements Callable<Integer> {
   }
 
   static final String RUN = "benchweights";
+  /** Heap the 124 M-parameter rows need (publisher, two subscribers and the broker in one JVM). */
+  static final int GPT2_HEAP_GB = 8;
   /** GPT-2's vocabulary size: with it the gpt2 preset has GPT-2 small's 124 M parameters. */
   static final int GPT2_VOCAB = 50_257;
 
@@ -144,7 +154,14 @@ final class BenchWeightsCommand implements Callable<Integer> {
         pub.publish(new WeightPublisher.Version(model, ModelKind.POLICY, v, null, v, "bench", Map.of()), blob);
         long committed = System.nanoTime();
         for (WeightSubscriber s : subs) {
-          if (!s.await(model, v, Duration.ofMinutes(5))) throw new IllegalStateException("a consumer did not switch to v" + v);
+          if (!s.await(model, v, Duration.ofMinutes(5))) {
+            Throwable f = s.failure();
+            if (f instanceof OutOfMemoryError) {
+              throw new IllegalStateException("a subscriber ran out of heap at v" + v + " of " + label + ": run with a larger heap, "
+                  + "e.g. JUICE_JAVA_OPTS=-Xmx" + GPT2_HEAP_GB + "g");
+            }
+            throw new IllegalStateException("a consumer did not switch to v" + v + (f == null ? " within 5 minutes" : ": " + f));
+          }
         }
         long last = Arrays.stream(switched.get((long) v)).max().orElseThrow();
         if (v > warm) {

@@ -166,4 +166,24 @@ class WeightVersionsIT {
       }
     }
   }
+
+  /** A subscriber whose thread died (here: the listener throws an Error, as an OutOfMemoryError would) ends every wait at once. */
+  @Test
+  void waitingOnADeadSubscriberReturnsAtOnceWithTheCause() throws Exception {
+    try (LocalStack stack = LocalStack.start(null, 0, 0, "dead", 1)) {
+      String topic = stack.topics().names().weights();
+      var registry = new RestSchemaRegistryClient(stack.settings().registryUrl());
+      try (WeightPublisher pub = new WeightPublisher(stack.clientProps(), registry, topic, "dead", "t-dead");
+           WeightSubscriber sub = new WeightSubscriber(stack.clientProps(), registry, topic, "policy"::equals, (m, b) -> {
+             throw new OutOfMemoryError("simulated: no heap for the blob");
+           })) {
+        pub.publish(v("policy", 1), blob(1000, 1));
+        long t0 = System.nanoTime();
+        assertTrue(!sub.await("policy", 1, Duration.ofMinutes(2)), "never switched");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos(), "returned when the thread died, not at the timeout");
+        assertTrue(sub.failure() instanceof OutOfMemoryError, String.valueOf(sub.failure()));
+        assertTrue(!sub.alive());
+      }
+    }
+  }
 }

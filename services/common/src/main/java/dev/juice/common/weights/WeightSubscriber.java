@@ -89,14 +89,22 @@ public final class WeightSubscriber implements AutoCloseable {
     return rejected.get();
   }
 
-  /** Blocks until the model is at least at the version (or the timeout passes). */
+  /**
+   * Blocks until the model is at least at the version; false when the timeout passes first or the
+   * subscriber's thread has died ({@link #failure()} says why), which no wait would mend.
+   */
   public boolean await(String model, long version, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (current.getOrDefault(model, -1L) < version) {
-      if (System.nanoTime() > deadline) return false;
+      if (System.nanoTime() > deadline || failure != null) return false;
       Thread.sleep(5);
     }
     return true;
+  }
+
+  /** Why the subscriber's thread stopped, if it died (null while it runs or after {@link #close()}). */
+  public Throwable failure() {
+    return failure;
   }
 
   private void loop() {
