@@ -6,6 +6,7 @@ import dev.juice.common.kafka.Topics;
 import dev.juice.ingest.config.IngestConfig;
 import dev.juice.ingest.topology.IngestTopology;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,11 @@ public final class IngestService implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** The Streams client's metrics (its threads', producers' and consumers'), for benchmarks and dashboards. */
+  public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    return streams.metrics();
   }
 
   /**
