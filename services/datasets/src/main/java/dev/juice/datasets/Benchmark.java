@@ -24,6 +24,24 @@ public final class Benchmark {
 
   /** Stratified by source × label: each stratum keeps its share of the 2,400 train sentences. */
   public static Split split(List<Sentence> unique, long seed) {
+    return partition(unique, TRAIN, seed);
+  }
+
+  /** Sentences the validation split takes from train (≈ 100 of them give a prompt: "≈ 100 prompts"). */
+  public static final int VALIDATION = 120;
+
+  /**
+   * The validation protocol's split: {@link #VALIDATION} sentences carved out of {@code s.train()}
+   * (stratified the same way, with a seed of their own) become the "held-out" side, the rest the
+   * training side; {@code s.heldOut()} — the test split — is not used at all. Every hyper-parameter
+   * is chosen on this split, so the test split is scored only once the choices are written down.
+   */
+  public static Split validation(Split s, long seed) {
+    return partition(s.train(), s.train().size() - VALIDATION, seed ^ 0x7A1DL);
+  }
+
+  /** Stratified by source × label: {@code keep} sentences on the first side, each stratum in proportion. */
+  private static Split partition(List<Sentence> unique, int keep, long seed) {
     Map<String, List<Sentence>> strata = new LinkedHashMap<>();
     List<Sentence> sorted = new ArrayList<>(unique);
     sorted.sort(Comparator.comparing(Sentence::source).thenComparing(Sentence::text));
@@ -36,8 +54,8 @@ public final class Benchmark {
     for (List<Sentence> stratum : strata.values()) {
       Collections.shuffle(stratum, rnd);
       seen += stratum.size();
-      // cumulative rounding: the strata's train counts add up to exactly TRAIN
-      int target = (int) Math.round((double) TRAIN * seen / sorted.size()) - assigned;
+      // cumulative rounding: the strata's counts add up to exactly keep
+      int target = (int) Math.round((double) keep * seen / sorted.size()) - assigned;
       train.addAll(stratum.subList(0, target));
       held.addAll(stratum.subList(target, stratum.size()));
       assigned += target;

@@ -53,6 +53,24 @@ class BenchmarkTest {
     assertTrue(seed15.containsAll(seed5), "the 5 % seed is part of the 15 % seed (same pairs, same order)");
   }
 
+  /** The validation protocol's split comes out of train only, stratified, and never touches the test split. */
+  @Test
+  void theValidationSplitIsCarvedFromTrainAndLeavesTheTestSplitAlone() {
+    Benchmark.Split s = Benchmark.split(UNIQUE, 1);
+    Benchmark.Split v = Benchmark.validation(s, 1);
+    assertEquals(Benchmark.VALIDATION, v.heldOut().size());
+    assertEquals(s.train().size() - Benchmark.VALIDATION, v.train().size());
+    Set<String> test = s.heldOut().stream().map(Sentence::text).collect(Collectors.toSet());
+    Set<String> train = s.train().stream().map(Sentence::text).collect(Collectors.toSet());
+    assertTrue(v.heldOut().stream().allMatch(x -> train.contains(x.text()) && !test.contains(x.text())));
+    assertTrue(v.train().stream().noneMatch(x -> v.heldOut().contains(x)), "disjoint");
+    long pos = v.heldOut().stream().filter(Sentence::positive).count();
+    double share = s.train().stream().filter(Sentence::positive).count() / (double) s.train().size();
+    assertEquals(share * Benchmark.VALIDATION, pos, 2.0, "stratified by label");
+    assertTrue(Benchmark.heldOutPrompts(v.heldOut(), 1).size() >= 90, "≈ 100 validation prompts");
+    assertEquals(v, Benchmark.validation(s, 1), "seeded");
+  }
+
   /** The held-out evaluation pairs: each positive against up to 4 different negatives of its word, ≥ 500 pairs. */
   @Test
   void evaluationPairsPairEachPositiveWithSeveralNegatives() {

@@ -60,6 +60,11 @@ final class BenchQualityCommand implements Callable<Integer> {
           + "`juice bench quality --merge` (default: ${DEFAULT-VALUE}).")
   long firstSeed;
 
+  @Option(names = "--validation", description = "Evaluate on the validation split (" + Benchmark.VALIDATION + " sentences carved "
+      + "out of train, ≈ 100 prompts) instead of the test split, training on the rest: for choosing hyper-parameters, so "
+      + "the test split is scored only once the choices are made.")
+  boolean validation;
+
   @Option(names = "--quick", description = "CI-sized: tiny model, 400 train sentences, 32 held-out prompts, T = 2 (under 3 minutes).")
   boolean quick;
 
@@ -135,6 +140,7 @@ final class BenchQualityCommand implements Callable<Integer> {
     Engines.pytorch();
     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
+      if (validation) split = Benchmark.validation(split, seed); // the test split is not read at all
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
@@ -145,8 +151,8 @@ final class BenchQualityCommand implements Callable<Integer> {
       byte[] serRm = null;
       List<String> text = train.stream().map(Sentence::text).toList();
       int maxNew = quick ? 40 : 80;
-      System.out.printf("seed %d: %d train sentences, %d held-out prompts × 4 samples, %s base%n", seed, train.size(),
-          prompts.size(), quick ? "tiny (pre-trained here)" : "bundled English");
+      System.out.printf("seed %d: %d train sentences, %d %s prompts × 4 samples, %s base%n", seed, train.size(),
+          prompts.size(), validation ? "VALIDATION" : "held-out (test)", quick ? "tiny (pre-trained here)" : "bundled English");
       long tb = System.nanoTime();
       try (NDManager root = Engines.newManager();
            PolicyModel base = quick
@@ -162,7 +168,7 @@ final class BenchQualityCommand implements Callable<Integer> {
           long ts = System.nanoTime();
           PipelineConfig sftCfg = config(Algorithm.IRFT, seed, maxNew);
           try (PolicyModel sft = WeightsCodec.decodePolicy(baseBlob, root); PolicyModel scratch = WeightsCodec.decodePolicy(baseBlob, root)) {
-            Path sftFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + "sft-s" + seed + "-rho" + rho + ".weights");
+            Path sftFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + (validation ? "val-" : "") + "sft-s" + seed + "-rho" + rho + ".weights");
             if (sftFile != null && Files.exists(sftFile)) {
               WeightsCodec.loadInto(sft, Files.readAllBytes(sftFile));
             } else {
@@ -216,8 +222,9 @@ final class BenchQualityCommand implements Callable<Integer> {
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     String heading = String.format(java.util.Locale.ROOT, "%d seed(s), wall %.1f min. Gold = VADER compound of prompt + response "
-        + "on held-out prompts; ± is the half-range over seeds.", seeds, wall / 60);
-    q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + " --seeds " + seeds
+        + "on %s prompts; ± is the half-range over seeds.", seeds, wall / 60, validation ? "VALIDATION-split" : "held-out test");
+    q.split = validation ? "validation" : "test";
+    q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + (validation ? " --validation" : "") + " --seeds " + seeds
         + (firstSeed != 1 ? " --first-seed " + firstSeed : "") + " --rhos " + rhos.stream().map(String::valueOf)
         .collect(java.util.stream.Collectors.joining(",")) + "`");
     q.stagePrompts = stagePromptCount();
@@ -237,7 +244,8 @@ final class BenchQualityCommand implements Callable<Integer> {
       }
     }
     printAndWrite(q, String.format(java.util.Locale.ROOT, "%d file(s), seeds %s. Gold = VADER compound of prompt + response on "
-        + "held-out prompts; ± is the half-range over seeds.", merge.size(), q.seeds()));
+        + "%s prompts; ± is the half-range over seeds.", merge.size(), q.seeds(),
+        q.split.equals("validation") ? "VALIDATION-split" : "held-out test"));
     return 0;
   }
 

@@ -86,6 +86,11 @@ final class QualityReport {
   final List<Curve> curves = new ArrayList<>();
   /** Held-out prompts behind each point of the gold curves; 0 when unknown or different between merged runs. */
   int stagePrompts;
+  /**
+   * Which split the figures were scored on: "test" (the held-out split) or "validation" (carved from
+   * train, for choosing hyper-parameters). Files from before it was written are "test".
+   */
+  String split = "test";
   /** Where the figures came from (commands or files), for the summary's heading. */
   final List<String> sources = new ArrayList<>();
 
@@ -106,6 +111,11 @@ final class QualityReport {
    * two different experiments and is refused rather than averaged.
    */
   QualityReport merge(QualityReport other, String what) {
+    if (!sources.isEmpty() && !split.equals(other.split)) {
+      throw new IllegalArgumentException(what + " was scored on the " + other.split + " split, the files before it on the " + split
+          + " split: validation and test figures are never merged");
+    }
+    split = other.split;
     addOnce(rows, other.rows, Row::key, (x, y) -> sameFigures(x.r(), y.r()), what);
     addOnce(ser, other.ser, SerRow::key, (x, y) -> Double.compare(x.loop().heldOutAccuracy(), y.loop().heldOutAccuracy()) == 0, what);
     java.util.Set<String> haveCurves = new java.util.HashSet<>();
@@ -374,6 +384,7 @@ final class QualityReport {
       if (!Double.isNaN(l.precision())) o.put("precision", l.precision());
     }
     if (stagePrompts > 0) all.put("stagePrompts", stagePrompts);
+    all.put("split", split);
     ArrayNode cArr = all.putArray("contrasts");
     for (Contrasts.Result c : contrasts()) {
       ObjectNode o = cArr.addObject().put("contrast", c.data().name()).put("claim", c.data().claim().name())
@@ -414,6 +425,7 @@ final class QualityReport {
     q.sources.add("`" + file + "`");
     // files from before the count was written: the full benchmark's default
     q.stagePrompts = root.path("stagePrompts").asInt(128);
+    q.split = root.path("split").asText("test");
     for (JsonNode m : root.get("methods")) {
       Evaluation.Result r = new Evaluation.Result(need(m, "goldReward", file), need(m, "sharePositive", file),
           m.path("winRateVsSft").asDouble(Double.NaN), need(m, "kl", file), need(m, "distinct2", file),

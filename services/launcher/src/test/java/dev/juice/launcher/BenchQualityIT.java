@@ -79,5 +79,11 @@ class BenchQualityIT {
     String table = out.substring(out.indexOf("| method |"), out.indexOf("| seed share s |"));
     assertTrue(again.contains(table), "merged table equals the run's:\n" + again);
     assertTrue(Files.size(merged.resolve("gold-per-stage.png")) > 1000);
+
+    // the validation protocol: the same bench on the validation split carved from train, labelled as such
+    Path val = tmp.resolve("validation");
+    String v = Cli.juice("bench", "quality", "--quick", "--validation", "--rhos", "0", "--methods", "irft", "--report", val.toString());
+    assertTrue(v.contains("VALIDATION prompts") && v.contains("on VALIDATION-split prompts"), v);
+    assertEquals("validation", Json.mapper().readTree(Files.readString(val.resolve("results.json"))).get("split").asText());
   }
 }

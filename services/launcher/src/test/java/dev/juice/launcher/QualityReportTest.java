@@ -123,4 +123,20 @@ class QualityReportTest {
     Files.writeString(noGold, "{\"methods\": [{\"method\": \"SFT\", \"seed\": 1}]}");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> QualityReport.read(noGold)).getMessage().contains("goldReward"));
   }
+
+  @Test
+  void validationAndTestFiguresAreNeverMerged() throws Exception {
+    Path test = oldFormat("test.json", 1, 0.0, 0.10, 0.07);
+    QualityReport v = QualityReport.read(oldFormat("v.json", 2, 0.0, 0.20, 0.05));
+    v.split = "validation";
+    Path vf = tmp.resolve("validation.json");
+    Files.writeString(vf, v.json());
+    assertEquals("validation", QualityReport.read(vf).split, "the split survives the file");
+    assertEquals("test", QualityReport.read(test).split, "files from before it are test figures");
+    QualityReport q = QualityReport.read(test);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.merge(QualityReport.read(vf), vf.toString()));
+    assertTrue(e.getMessage().contains("never merged"), e.getMessage());
+    QualityReport both = QualityReport.read(vf).merge(QualityReport.read(vf), "again");
+    assertEquals("validation", both.split);
+  }
 }
