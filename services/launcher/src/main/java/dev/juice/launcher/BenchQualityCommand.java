@@ -101,6 +101,10 @@ final class BenchQualityCommand implements Callable<Integer> {
   @Option(names = "--policy-lr", description = "Policy-step learning rate of SPIN/IRFT (default 1e-4) — for sweeps.")
   Float policyLr;
 
+  @Option(names = "--policy-warmup", description = "SPIN/IRFT: share of each stage's steps warming the learning rate up "
+      + "linearly before a linear decay (default 0: constant) — for sweeps on --validation.")
+  Double policyWarmup;
+
   @Option(names = "--beta", description = "SPIN/IRFT beta (default 0.1) — for sweeps.")
   Double beta;
 
@@ -387,7 +391,8 @@ final class BenchQualityCommand implements Callable<Integer> {
       if (beta != null) d = d.withBeta(beta);
       var p = d.policy();
       d = d.withTraining(d.sft(), new TrainConfig(epochsPerRound != null ? epochsPerRound : p.epochs(), p.batchSize(),
-          policyLr != null ? policyLr : p.learningRate(), p.weightDecay(), p.clipNorm(), p.seed()), d.reward());
+          policyLr != null ? policyLr : p.learningRate(), p.weightDecay(), p.clipNorm(), p.seed(),
+          policyWarmup != null ? policyWarmup : p.warmupShare()), d.reward());
     }
     return d;
   }

@@ -52,6 +52,19 @@ public final class Optimizer {
         .optWarmUpBeginValue(lr / 100).build();
   }
 
+  /**
+   * Linear warm-up then linear decay over {@code total} steps: at update t (from 1) the rate is
+   * lr·t/W for t ≤ W, then lr·(total − t + 1)/(total − W + 1), never 0; W = {@code warmup} ≥ 1.
+   */
+  public static Tracker warmupLinear(float lr, int warmup, int total) {
+    int w = Math.max(1, Math.min(warmup, total));
+    int n = Math.max(total, 1);
+    return t -> {
+      int step = Math.max(1, Math.min(t, n));
+      return step <= w ? lr * step / w : lr * (n - step + 1) / (float) (n - w + 1);
+    };
+  }
+
   public long steps() {
     return steps;
   }

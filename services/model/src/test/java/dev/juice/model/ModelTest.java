@@ -179,6 +179,34 @@ class ModelTest {
     }
   }
 
+  /** The IRFT/SPIN schedule: linear warm-up, then linear decay, never 0. */
+  @Test
+  void warmupLinearRisesThenDecays() {
+    var t = Optimizer.warmupLinear(1f, 4, 20);
+    assertEquals(0.25f, t.getNewValue(1), 1e-6);
+    assertEquals(1f, t.getNewValue(4), 1e-6);
+    assertEquals(16f / 17f, t.getNewValue(5), 1e-6);
+    assertEquals(1f / 17f, t.getNewValue(20), 1e-6);
+    assertEquals(1f / 17f, t.getNewValue(25), 1e-6, "past the end it stays at the last rate");
+    for (int i = 5; i < 20; i++) assertTrue(t.getNewValue(i + 1) < t.getNewValue(i), "decays");
+  }
+
+  /** The schedule reaches the update: AdamW's first step moves each weight by ≈ its rate, so 1/10 of the rate moves it ≈ 1/10 as far. */
+  @Test
+  void theOptimizerAppliesItsSchedule() {
+    double[] moved = new double[2];
+    for (int k = 0; k < 2; k++) {
+      try (PolicyModel m = tiny(9)) {
+        float[] before = m.parameters().get("h.0.mlp.c_fc.weight").toFloatArray();
+        Optimizer opt = k == 0 ? new Optimizer(m, 1e-3f, 0f, 0f) : new Optimizer(m, Optimizer.warmupLinear(1e-3f, 10, 100), 0f, 0f);
+        opt.step(sftLoss(m, batch()));
+        float[] after = m.parameters().get("h.0.mlp.c_fc.weight").toFloatArray();
+        for (int i = 0; i < before.length; i++) moved[k] += Math.abs(after[i] - before[i]);
+      }
+    }
+    assertEquals(0.1, moved[1] / moved[0], 0.02, "first step at lr/10: " + moved[1] + " vs " + moved[0]);
+  }
+
   @Test
   void theKvCacheWritesInPlaceAndRefusesTokensPastItsCapacity() {
     try (PolicyModel m = tiny(5); NDManager gen = m.manager().newSubManager()) {

@@ -23,7 +23,7 @@ public final class PipelineEnv {
   public static final String VARIABLES = "JUICE_ALGORITHM (sft|spin|irft|rft, default irft), JUICE_SEED, JUICE_BETA, "
       + "JUICE_STAGES, JUICE_ITERATIONS, JUICE_SAMPLES_PER_PROMPT, JUICE_MAX_NEW_TOKENS, JUICE_TEMPERATURE, "
       + "JUICE_MAX_STALENESS, JUICE_KL, JUICE_SFT_EPOCHS, JUICE_SFT_LR, JUICE_POLICY_EPOCHS, JUICE_POLICY_LR, "
-      + "JUICE_REWARD_EPOCHS, JUICE_REWARD_LR, JUICE_BATCH, JUICE_SFT_BATCH, JUICE_REWARD_BATCH, JUICE_HINGE, JUICE_CENTERING";
+      + "JUICE_POLICY_WARMUP, JUICE_REWARD_EPOCHS, JUICE_REWARD_LR, JUICE_BATCH, JUICE_SFT_BATCH, JUICE_REWARD_BATCH, JUICE_HINGE, JUICE_CENTERING";
 
   /** The variables that make {@link #fromEnv} return {@code c} (for services started as child processes). */
   public static Map<String, String> toEnv(PipelineConfig c) {
@@ -45,6 +45,7 @@ public final class PipelineEnv {
     m.put("JUICE_SFT_LR", Float.toString(c.sft().learningRate()));
     m.put("JUICE_POLICY_EPOCHS", Integer.toString(c.policy().epochs()));
     m.put("JUICE_POLICY_LR", Float.toString(c.policy().learningRate()));
+    m.put("JUICE_POLICY_WARMUP", Double.toString(c.policy().warmupShare()));
     m.put("JUICE_BATCH", Integer.toString(c.policy().batchSize()));
     m.put("JUICE_REWARD_EPOCHS", Integer.toString(c.reward().epochs()));
     m.put("JUICE_REWARD_LR", Float.toString(c.reward().learningRate()));
@@ -92,7 +93,8 @@ public final class PipelineEnv {
     TrainConfig sft = new TrainConfig(env.integer("JUICE_SFT_EPOCHS", d.sft().epochs()), env.integer("JUICE_SFT_BATCH", d.sft().batchSize()),
         (float) env.decimal("JUICE_SFT_LR", d.sft().learningRate()), d.sft().weightDecay(), d.sft().clipNorm(), seed);
     TrainConfig policy = new TrainConfig(env.integer("JUICE_POLICY_EPOCHS", d.policy().epochs()), batch,
-        (float) env.decimal("JUICE_POLICY_LR", d.policy().learningRate()), d.policy().weightDecay(), d.policy().clipNorm(), seed);
+        (float) env.decimal("JUICE_POLICY_LR", d.policy().learningRate()), d.policy().weightDecay(), d.policy().clipNorm(), seed,
+        env.decimal("JUICE_POLICY_WARMUP", d.policy().warmupShare()));
     TrainConfig reward = new TrainConfig(env.integer("JUICE_REWARD_EPOCHS", d.reward().epochs()), env.integer("JUICE_REWARD_BATCH", batch),
         (float) env.decimal("JUICE_REWARD_LR", d.reward().learningRate()), d.reward().weightDecay(), d.reward().clipNorm(), seed);
     return new PipelineConfig(a, seed, env.decimal("JUICE_BETA", d.beta()), env.bool("JUICE_HINGE", false),

@@ -15,7 +15,7 @@ class PipelineEnvTest {
   void everyFieldSurvivesTheTripThroughEnvironmentVariables() {
     PipelineConfig c = PipelineConfig.defaults(Algorithm.RFT, 42).withStages(3).withIterations(2).withBeta(0.25)
         .withSamplesPerPrompt(4).withMaxNewTokens(33).withMaxStaleness(1).withKl(0.2)
-        .withTraining(new TrainConfig(3, 8, 2e-4f, 0f, 1f, 42), new TrainConfig(2, 12, 5e-5f, 0f, 1f, 42),
+        .withTraining(new TrainConfig(3, 8, 2e-4f, 0f, 1f, 42), new TrainConfig(2, 12, 5e-5f, 0f, 1f, 42).withWarmup(0.1),
             new TrainConfig(4, 10, 3e-4f, 0f, 1f, 42));
     assertEquals(c, PipelineEnv.fromEnv(new Env(PipelineEnv.toEnv(c))));
     assertEquals(c, PipelineEnv.fromManifest(PipelineEnv.toManifest(c)).orElseThrow(), "and through manifest metrics");

@@ -92,10 +92,14 @@ public final class PolicyLearner {
       double[] refOwn = reference.score(ps, own);
       for (int j = 0; j < mb.size(); j++) pairs.add(new Pair(ps[j], ys[j], own[j], refY[j], refOwn[j]));
     }
-    Optimizer opt = new Optimizer(policy, c.policy().learningRate(), c.policy().weightDecay(), c.policy().clipNorm());
-    Random rnd = new Random(RoundPlanner.mix(c.seed(), 1_000 + r.index(), 1));
     int bs = c.policy().batchSize();
     long total = (long) c.policy().epochs() * ((pairs.size() + bs - 1) / bs);
+    // a fresh AdamW per stage; with a warm-up share, the stage's rate warms up and decays over its own steps
+    Optimizer opt = c.policy().warmupShare() > 0
+        ? new Optimizer(policy, Optimizer.warmupLinear(c.policy().learningRate(),
+            (int) Math.round(c.policy().warmupShare() * total), (int) total), c.policy().weightDecay(), c.policy().clipNorm())
+        : new Optimizer(policy, c.policy().learningRate(), c.policy().weightDecay(), c.policy().clipNorm());
+    Random rnd = new Random(RoundPlanner.mix(c.seed(), 1_000 + r.index(), 1));
     long step = 0;
     double last = Double.NaN;
     for (int e = 0; e < c.policy().epochs(); e++) {
