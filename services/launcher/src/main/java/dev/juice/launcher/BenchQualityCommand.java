@@ -65,6 +65,11 @@ final class BenchQualityCommand implements Callable<Integer> {
       + "the test split is scored only once the choices are made.")
   boolean validation;
 
+  @Option(names = "--select-stage", description = "SPIN/IRFT: keep the round whose policy has the lowest NLL on validation "
+      + "demonstrations (the positive sentences of " + Benchmark.VALIDATION + " carved out of train, which then is not trained "
+      + "on), the SFT model counting as round 0; every round still runs, so compute stays equal. Not with --validation.")
+  boolean selectStage;
+
   @Option(names = "--quick", description = "CI-sized: tiny model, 400 train sentences, 32 held-out prompts, T = 2 (under 3 minutes).")
   boolean quick;
 
@@ -134,6 +139,10 @@ final class BenchQualityCommand implements Callable<Integer> {
       }
     }
     if (merge != null) return merge();
+    if (selectStage && validation) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--select-stage chooses on the validation split, "
+          + "so it cannot also be the split that is scored: drop --validation");
+    }
     System.setProperty("java.awt.headless", "true");
     long t0 = System.nanoTime();
     GoldReward gold = new GoldReward();
@@ -145,6 +154,15 @@ final class BenchQualityCommand implements Callable<Integer> {
     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
       if (validation) split = Benchmark.validation(split, seed); // the test split is not read at all
+      List<dev.juice.model.algo.Example> selectOn = new ArrayList<>(); // --select-stage's validation demonstrations
+      if (selectStage) {
+        Benchmark.Split v = Benchmark.validation(split, seed);
+        for (Sentence s : v.heldOut()) {
+          if (s.positive()) dev.juice.datasets.PromptSplit.split(s.text(), seed)
+              .ifPresent(p -> selectOn.add(new dev.juice.model.algo.Example(p.prompt(), p.response())));
+        }
+        split = new Benchmark.Split(v.train(), split.heldOut()); // train without them; score on the test split as ever
+      }
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
@@ -172,7 +190,7 @@ final class BenchQualityCommand implements Callable<Integer> {
           long ts = System.nanoTime();
           PipelineConfig sftCfg = config(Algorithm.IRFT, seed, maxNew);
           try (PolicyModel sft = WeightsCodec.decodePolicy(baseBlob, root); PolicyModel scratch = WeightsCodec.decodePolicy(baseBlob, root)) {
-            Path sftFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + (validation ? "val-" : "") + "sft-s" + seed + "-rho" + rho + ".weights");
+            Path sftFile = cache == null ? null : cache.resolve((quick ? "quick-" : "") + (validation ? "val-" : "") + (selectStage ? "sel-" : "") + "sft-s" + seed + "-rho" + rho + ".weights");
             if (sftFile != null && Files.exists(sftFile)) {
               WeightsCodec.loadInto(sft, Files.readAllBytes(sftFile));
             } else {
@@ -204,12 +222,31 @@ final class BenchQualityCommand implements Callable<Integer> {
               try (PolicyModel policy = WeightsCodec.decodePolicy(sftBlob, root); PolicyModel ref = WeightsCodec.decodePolicy(sftBlob, root);
                    NDManager rmScope = root.newSubManager()) {
                 golds.add(sftStageGold);
+                boolean selecting = selectStage && !m.getValue().algorithm().usesRewardModel();
+                double[] best = {selecting ? Trainers.meanResponseNll(sft, selectOn) : Double.NaN, 0}; // NLL, round
+                byte[][] bestBlob = {sftBlob};
+                int[] rounds = {0};
                 LocalPipeline.Versions perStage = (model, v, round, alg) -> {
-                  if (model.equals("policy") && round != null) golds.add(eval.evaluate(policy, sft, stageRows, 4, maxNew, runSeed, null).goldReward());
+                  if (!model.equals("policy") || round == null) return;
+                  golds.add(eval.evaluate(policy, sft, stageRows, 4, maxNew, runSeed, null).goldReward());
+                  rounds[0]++;
+                  if (selecting) {
+                    double nll = Trainers.meanResponseNll(policy, selectOn);
+                    if (nll < best[0]) {
+                      best[0] = nll;
+                      best[1] = rounds[0];
+                      bestBlob[0] = WeightsCodec.encode(policy);
+                    }
+                  }
                 };
                 RewardModel fixed = m.getValue().algorithm() == Algorithm.SER_RFT ? (RewardModel) WeightsCodec.decode(serRm, rmScope) : null;
                 List<LocalPipeline.RoundLog> logs = LocalPipeline.rounds(m.getValue(), policy, ref, demos, Progress.NONE, perStage, fixed);
                 mostSteps = Math.max(mostSteps, logs.stream().mapToLong(l -> l.policy() == null ? 0 : l.policy().steps()).sum());
+                if (selecting) {
+                  WeightsCodec.loadInto(policy, bestBlob[0]);
+                  System.out.printf("  %s ρ=%s: kept round %d of %d (validation NLL/token %.4f on %d demonstrations; 0 = the SFT "
+                      + "model)%n", m.getKey(), rho, (int) best[1], rounds[0], best[0], selectOn.size());
+                }
                 q.curves.add(new QualityReport.Curve(m.getKey() + " ρ=" + rho, seed, golds.stream().mapToDouble(Double::doubleValue).toArray()));
                 Evaluation.Result r = eval.evaluate(policy, sft, prompts, 4, maxNew, seed, sftGold);
                 rows.add(new QualityReport.Row(m.getKey(), rho, seed, lik.of(r, policy), (System.nanoTime() - tm) / 1e9));
@@ -228,7 +265,8 @@ final class BenchQualityCommand implements Callable<Integer> {
     String heading = String.format(java.util.Locale.ROOT, "%d seed(s), wall %.1f min. Gold = VADER compound of prompt + response "
         + "on %s prompts; ± is the half-range over seeds.", seeds, wall / 60, validation ? "VALIDATION-split" : "held-out test");
     q.split = validation ? "validation" : "test";
-    q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + (validation ? " --validation" : "") + " --seeds " + seeds
+    q.sources.add("`juice bench quality" + (quick ? " --quick" : "") + (validation ? " --validation" : "")
+        + (selectStage ? " --select-stage" : "") + " --seeds " + seeds
         + (firstSeed != 1 ? " --first-seed " + firstSeed : "") + " --rhos " + rhos.stream().map(String::valueOf)
         .collect(java.util.stream.Collectors.joining(",")) + "`");
     q.stagePrompts = stagePromptCount();

@@ -85,5 +85,11 @@ class BenchQualityIT {
     String v = Cli.juice("bench", "quality", "--quick", "--validation", "--rhos", "0", "--methods", "irft", "--report", val.toString());
     assertTrue(v.contains("VALIDATION prompts") && v.contains("on VALIDATION-split prompts"), v);
     assertEquals("validation", Json.mapper().readTree(Files.readString(val.resolve("results.json"))).get("split").asText());
+
+    // round selection by validation NLL, on demonstrations carved out of train; scored on the test split
+    String sel = Cli.juice("bench", "quality", "--quick", "--select-stage", "--rhos", "0", "--methods", "irft", "--report",
+        tmp.resolve("select").toString());
+    assertTrue(sel.matches("(?s).*IRFT \\(T=2\\) ρ=0\\.0: kept round [0-2] of 2 \\(validation NLL/token [0-9.]+ on \\d+ demonstrations.*"), sel);
+    assertEquals(2, Juice.execute("bench", "quality", "--quick", "--select-stage", "--validation"), "the two do not combine");
   }
 }
