@@ -84,19 +84,14 @@ public final class Evaluation {
         int[] x = tok.encode(chunk.get(j)[0]);
         prompts[2 * j] = x;
         prompts[2 * j + 1] = x;
-        responses[2 * j] = withEos(tok.encodeResponse(chunk.get(j)[1]), tok.eos()); // whole sentences: EOS counts
-        responses[2 * j + 1] = withEos(tok.encodeResponse(chunk.get(j)[2]), tok.eos());
+        // whole sentences, closed with EOS as demonstrations are
+        responses[2 * j] = dev.juice.model.pipeline.RolloutSampler.responseTokens(tok, chunk.get(j)[1]);
+        responses[2 * j + 1] = dev.juice.model.pipeline.RolloutSampler.responseTokens(tok, chunk.get(j)[2]);
       }
       double[] lp = policy.score(prompts, responses);
       for (int j = 0; j < chunk.size(); j++) gap += lp[2 * j] - lp[2 * j + 1];
     }
     return new Likelihood(nll, gap / pairs.size());
-  }
-
-  private static int[] withEos(int[] r, int eos) {
-    int[] out = java.util.Arrays.copyOf(r, r.length + 1);
-    out[r.length] = eos;
-    return out;
   }
 
   public Result evaluate(PolicyModel policy, PolicyModel reference, List<String> prompts, int samplesPerPrompt,

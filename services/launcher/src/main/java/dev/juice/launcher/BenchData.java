@@ -33,6 +33,15 @@ final class BenchData {
 
   private BenchData() {}
 
+  /** The positive sentences as (prompt, response) with a seeded prompt split: held-out demonstrations. */
+  static List<dev.juice.model.algo.Example> positiveExamples(List<Sentence> sentences, long seed) {
+    List<dev.juice.model.algo.Example> out = new ArrayList<>();
+    for (Sentence s : sentences) {
+      if (s.positive()) PromptSplit.split(s.text(), seed).ifPresent(p -> out.add(new dev.juice.model.algo.Example(p.prompt(), p.response())));
+    }
+    return out;
+  }
+
   /** Demonstrations (prompt = a seeded prefix of each sentence), id = SHA-256 of prompt + response. */
   static List<Demo> demos(List<Sentence> sentences, long seed) {
     List<Demo> demos = new ArrayList<>();

@@ -154,15 +154,10 @@ final class BenchQualityCommand implements Callable<Integer> {
     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       Benchmark.Split split = Benchmark.split(UciSentiment.bundledUnique(), seed);
       if (validation) split = Benchmark.validation(split, seed); // the test split is not read at all
-      List<dev.juice.model.algo.Example> selectOn = new ArrayList<>(); // --select-stage's validation demonstrations
-      if (selectStage) {
-        Benchmark.Split v = Benchmark.validation(split, seed);
-        for (Sentence s : v.heldOut()) {
-          if (s.positive()) dev.juice.datasets.PromptSplit.split(s.text(), seed)
-              .ifPresent(p -> selectOn.add(new dev.juice.model.algo.Example(p.prompt(), p.response())));
-        }
-        split = new Benchmark.Split(v.train(), split.heldOut()); // train without them; score on the test split as ever
-      }
+      // --select-stage's validation demonstrations, carved out of train (which then is not trained on them)
+      Benchmark.Split carved = selectStage ? Benchmark.validation(split, seed) : null;
+      List<dev.juice.model.algo.Example> selectOn = carved == null ? List.of() : BenchData.positiveExamples(carved.heldOut(), seed);
+      if (carved != null) split = new Benchmark.Split(carved.train(), split.heldOut()); // score on the test split as ever
       List<Sentence> train = quick ? split.train().subList(0, 400) : split.train();
       List<String> prompts = Benchmark.heldOutPrompts(split.heldOut(), seed);
       if (quick) prompts = prompts.subList(0, 32);
@@ -401,16 +396,12 @@ final class BenchQualityCommand implements Callable<Integer> {
    * response (as the demonstrations are), and its held-out pairs as (prompt, preferred, other).
    */
   private static final class Likelihood {
-    private final List<dev.juice.model.algo.Example> positives = new ArrayList<>();
+    private final List<dev.juice.model.algo.Example> positives;
     private final List<String[]> pairs = new ArrayList<>();
 
     Likelihood(List<Sentence> heldOut, List<Preference> heldPairs, long seed, boolean quick) {
-      for (Sentence s : heldOut) {
-        if (!s.positive()) continue;
-        dev.juice.datasets.PromptSplit.split(s.text(), seed)
-            .ifPresent(p -> positives.add(new dev.juice.model.algo.Example(p.prompt(), p.response())));
-        if (quick && positives.size() >= 64) break;
-      }
+      List<dev.juice.model.algo.Example> all = BenchData.positiveExamples(heldOut, seed);
+      positives = quick ? all.subList(0, Math.min(all.size(), 64)) : all;
       for (Preference p : heldPairs) {
         boolean aWins = p.truth();
         pairs.add(new String[] {p.prompt(), aWins ? p.a() : p.b(), aWins ? p.b() : p.a()});

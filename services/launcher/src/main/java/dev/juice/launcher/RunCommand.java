@@ -12,7 +12,6 @@ import dev.juice.common.metrics.MetricsPublisher;
 import dev.juice.common.weights.WeightPublisher;
 import dev.juice.common.weights.WeightSnapshot;
 import dev.juice.datasets.Benchmark;
-import dev.juice.datasets.PromptSplit;
 import dev.juice.datasets.Sentence;
 import dev.juice.datasets.UciSentiment;
 import dev.juice.model.Engines;
@@ -138,9 +137,7 @@ final class RunCommand implements Callable<Integer> {
       for (Sentence s : train) {
         if (s.positive()) IngestCommand.demonstrationJson(s, seed).ifPresent(raw::add);
       }
-      for (Sentence s : heldOut) {
-        if (s.positive()) PromptSplit.split(s.text(), seed).ifPresent(p -> heldOutDemos.add(new Example(p.prompt(), p.response())));
-      }
+      heldOutDemos.addAll(BenchData.positiveExamples(heldOut, seed));
     }
     if (preferences != null) {
       rawPrefs.addAll(IngestCommand.jsonLines(preferences));

@@ -85,6 +85,7 @@ public final class Sampler {
     float[] logp = new float[b * v]; // log π(· | prefix) at temperature 1, one row per live batch row
     float[] probs = o.temperature() > 0 ? new float[b * v] : null; // π at the sampling temperature
     int[] live = new int[b]; // batch position -> row: finished rows leave the batch
+    boolean[] over = new boolean[b]; // per batch position: the row will not generate again
     for (int i = 0; i < b; i++) live[i] = i;
     int n = b;
     long rowSteps = 0;
@@ -117,7 +118,8 @@ public final class Sampler {
             next = tok.pad();
           }
           seq[i][pos] = next;
-          if (pos + 1 >= promptEnd && (done[i] || produced[i] >= o.maxNewTokens())) finished++;
+          over[k] = pos + 1 >= promptEnd && (done[i] || produced[i] >= o.maxNewTokens());
+          if (over[k]) finished++;
         }
         if (!anyActive || pos + 1 >= ctx) break;
         // drop finished rows: at once without a cache (each forward recomputes every row anyway), with
@@ -127,10 +129,9 @@ public final class Sampler {
           int[] kept = new int[n - finished];
           int j = 0;
           for (int k = 0; k < n; k++) {
-            int i = live[k];
-            if (pos + 1 < prompts[i].length + 1 || (!done[i] && produced[i] < o.maxNewTokens())) {
+            if (!over[k]) {
               keep[j] = k;
-              kept[j++] = i;
+              kept[j++] = live[k];
             }
           }
           if (cache != null) cache.keepRows(keep);
