@@ -293,11 +293,12 @@ final class BenchQualityCommand implements Callable<Integer> {
     if (!lik.isEmpty()) System.out.print("\n" + lik);
     String ser = q.serTable();
     if (!ser.isEmpty()) System.out.print("\n" + ser);
-    String contrasts = q.contrastsTable();
-    if (!contrasts.isEmpty()) System.out.print("\nPaired contrasts (A − B on the same seeds and prompts):\n" + contrasts);
+    List<Contrasts.Result> contrasts = q.contrasts(); // the bootstrap runs once for the console, summary.md and the JSON
+    String table = Contrasts.table(contrasts);
+    if (!table.isEmpty()) System.out.print("\nPaired contrasts (A − B on the same seeds and prompts):\n" + table);
     System.out.println("\n" + heading);
-    q.write(report, heading);
-    if (json != null) Files.writeString(json, q.json());
+    q.write(report, heading, contrasts);
+    if (json != null) Files.writeString(json, q.json(contrasts));
     System.out.println("report: " + report.resolve("summary.md"));
   }
 

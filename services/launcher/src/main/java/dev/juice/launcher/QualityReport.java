@@ -237,6 +237,11 @@ final class QualityReport {
    * and ρ), SER accuracy per loop (mean per trunk and share, with the all-labels RM as a flat line).
    */
   void write(Path dir, String heading) throws IOException {
+    write(dir, heading, contrasts());
+  }
+
+  /** As {@link #write(Path, String)} with the contrasts already evaluated (their bootstrap is the costly part). */
+  void write(Path dir, String heading, List<Contrasts.Result> contrasts) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
     int n = seeds().size();
@@ -263,7 +268,7 @@ final class QualityReport {
           .append('\n');
     }
     if (!serMd.isEmpty()) md.append("\n## SER\n\n").append(serMd).append("\n![SER accuracy](ser-accuracy.png)\n");
-    String contrastsMd = contrastsTable();
+    String contrastsMd = Contrasts.table(contrasts);
     if (!contrastsMd.isEmpty()) {
       md.append("\n## Paired contrasts\n\n").append(contrastsMd).append("\n").append(CONTRASTS_NOTE).append('\n');
     }
@@ -279,7 +284,7 @@ final class QualityReport {
       }
     }
     Files.writeString(dir.resolve("summary.md"), md);
-    Files.writeString(dir.resolve("results.json"), json());
+    Files.writeString(dir.resolve("results.json"), json(contrasts));
   }
 
   static final String LIKELIHOOD_NOTE = "Gold of the response alone leaves out the prompt's own sentiment. Held-out "
@@ -356,6 +361,11 @@ final class QualityReport {
 
   /** results.json: {@code {methods: [...], ser: [...], goldPerStage: {curve: [...]}}}. */
   String json() {
+    return json(contrasts());
+  }
+
+  /** As {@link #json()} with the contrasts already evaluated. */
+  String json(List<Contrasts.Result> contrasts) {
     ObjectNode all = Json.mapper().createObjectNode();
     ArrayNode arr = all.putArray("methods");
     for (Row r : rows) {
@@ -386,7 +396,7 @@ final class QualityReport {
     if (stagePrompts > 0) all.put("stagePrompts", stagePrompts);
     all.put("split", split);
     ArrayNode cArr = all.putArray("contrasts");
-    for (Contrasts.Result c : contrasts()) {
+    for (Contrasts.Result c : contrasts) {
       ObjectNode o = cArr.addObject().put("contrast", c.data().name()).put("claim", c.data().claim().name())
           .put("preRegistered", c.data().preRegistered()).put("seeds", c.seeds()).put("pairedOn", c.data().units())
           .put("difference", c.estimate()).put("ciLow", c.low()).put("ciHigh", c.high()).put("verdict", c.verdict());
